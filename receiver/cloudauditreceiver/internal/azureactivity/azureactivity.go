@@ -1,0 +1,15 @@
+// Package azureactivity decodes Azure Activity Log records into the normalised schema.
+// STUB: the real decoder replaces this file.
+package azureactivity
+
+import (
+	"github.com/valyala/fastjson"
+
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+)
+
+// Matches reports whether v is a bare event of this format (auto-detection).
+func Matches(v *fastjson.Value) bool { return false }
+
+// Decode fills ev from v. It returns event.ErrSkip for recognised non-events.
+func Decode(v *fastjson.Value, ev *event.Event) error { return event.ErrSkip }

@@ -1,0 +1,77 @@
+// Package event is the contract between the per-cloud decoders and the decode pipeline:
+// a decoder reads one cloud event (a fastjson value) and fills an Event; the pipeline
+// places the record under the right resource, sets the body and the observed time.
+package event
+
+import (
+	"errors"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/cloudwarden/cloudwarden/internal/schema"
+)
+
+// ErrSkip is returned by a decoder for input that is recognised but is not an audit
+// event to emit (a CloudTrail digest, a CONTROL_MESSAGE). It is not counted as bad input.
+var ErrSkip = errors.New("not an audit event")
+
+// Event is one normalised audit event under construction.
+type Event struct {
+	// Resource identity; records with equal identity share one ResourceLogs.
+	Provider     string // schema.ProviderAWS / GCP / Azure; "" for Kubernetes events
+	AccountID    string
+	Region       string
+	K8sCluster   string
+	K8sNamespace string
+
+	// Record is a scratch record owned by the pipeline. Decoders set Timestamp,
+	// severity and attributes; they leave Body, ObservedTimestamp and EventName alone.
+	Record plog.LogRecord
+}
+
+// New returns an Event with an empty scratch record.
+func New() *Event {
+	return &Event{Record: plog.NewLogRecord()}
+}
+
+// Reset clears the identity; the record is replaced by the pipeline after each move.
+func (e *Event) Reset() {
+	e.Provider, e.AccountID, e.Region, e.K8sCluster, e.K8sNamespace = "", "", "", "", ""
+}
+
+// Attrs is the record's attribute map.
+func (e *Event) Attrs() pcommon.Map { return e.Record.Attributes() }
+
+// PutStr sets a string attribute, skipping empty values so absent fields stay absent.
+func (e *Event) PutStr(key, val string) {
+	if val != "" {
+		e.Record.Attributes().PutStr(key, val)
+	}
+}
+
+// SetTime sets the record's timestamp from the event's own time.
+func (e *Event) SetTime(t time.Time) {
+	if !t.IsZero() {
+		e.Record.SetTimestamp(pcommon.NewTimestampFromTime(t))
+	}
+}
+
+// SetOutcome records success or failure, the error code on failure, and the severity
+// that follows from it (INFO on success, WARN on failure).
+func (e *Event) SetOutcome(success bool, errorType string) {
+	attrs := e.Record.Attributes()
+	if success {
+		attrs.PutStr(schema.AttrOutcome, schema.OutcomeSuccess)
+		e.Record.SetSeverityNumber(plog.SeverityNumberInfo)
+		e.Record.SetSeverityText("INFO")
+		return
+	}
+	attrs.PutStr(schema.AttrOutcome, schema.OutcomeFailure)
+	if errorType != "" {
+		attrs.PutStr(schema.AttrErrorType, errorType)
+	}
+	e.Record.SetSeverityNumber(plog.SeverityNumberWarn)
+	e.Record.SetSeverityText("WARN")
+}
