@@ -33,6 +33,7 @@ type engine struct {
 	spans      []detection.SpanDetector
 	metrics    []detection.MetricDetector
 	correlator detection.Correlator
+	scorers    []anomalyScorer // emit cloudwarden.anomaly_score after each point
 	stateful   []namedStateful
 	persistent []detection.Persistent
 	scratch    detection.Findings // reused per item: no allocation when nothing fires
@@ -77,6 +78,7 @@ func newEngine(cfg *Config, set component.TelemetrySettings, id component.ID) (*
 	for _, d := range dets {
 		add(d.name, d.impl)
 	}
+	e.scorers = anomalyScorers(cfg.Detectors, dets)
 	if corr != nil {
 		add("abuse", corr)
 	}

@@ -45,6 +45,9 @@ type metricWalk struct {
 	p   detection.Point
 	out pmetric.Metric // the cloudwarden.detection gauge, created on the first finding
 	has bool
+	// the cloudwarden.anomaly_score gauge, created on the first score when enabled
+	scores    pmetric.Metric
+	hasScores bool
 }
 
 func (w *metricWalk) metric(m pmetric.Metric) {
@@ -109,16 +112,47 @@ func (w *metricWalk) point(attrs pcommon.Map, start, ts pcommon.Timestamp, v flo
 		e.correlator.Correlate(w.p.Resource, &e.scratch)
 	}
 	fs := e.scratch
+	for _, s := range e.scorers {
+		if score, ok := s.LastScore(); ok {
+			w.anomalyScore(score, attrs, ts)
+		}
+	}
 	if len(fs) == 0 {
 		return
 	}
 	e.countFindings(w.ctx, fs)
 	if !w.has {
-		sm := w.rm.ScopeMetrics().AppendEmpty()
-		sm.Scope().SetName(metadata.ScopeName)
-		w.out, w.has = sm.Metrics().AppendEmpty(), true
+		w.out, w.has = w.ourScope().Metrics().AppendEmpty(), true
 	}
 	for i := range fs {
 		annotate.DetectionPoint(w.out, &fs[i], w.p.Metric.Name(), attrs, ts)
 	}
+}
+
+// ourScope returns the processor's own scope in this resource, creating it once.
+func (w *metricWalk) ourScope() pmetric.ScopeMetrics {
+	sms := w.rm.ScopeMetrics()
+	if last := sms.Len() - 1; last >= 0 && sms.At(last).Scope().Name() == metadata.ScopeName {
+		return sms.At(last)
+	}
+	sm := sms.AppendEmpty()
+	sm.Scope().SetName(metadata.ScopeName)
+	return sm
+}
+
+// anomalyScore appends the score of the point just seen to cloudwarden.anomaly_score,
+// with the series identity as attributes (the scored point itself is not touched).
+func (w *metricWalk) anomalyScore(score float64, seriesAttrs pcommon.Map, ts pcommon.Timestamp) {
+	if !w.hasScores {
+		w.scores, w.hasScores = w.ourScope().Metrics().AppendEmpty(), true
+		w.scores.SetName(annotate.AnomalyMetricName)
+		w.scores.SetDescription("Anomaly score (0-1) of the series named in cloudwarden.metric.name.")
+		w.scores.SetUnit("1")
+		w.scores.SetEmptyGauge()
+	}
+	dp := w.scores.Gauge().DataPoints().AppendEmpty()
+	dp.SetTimestamp(ts)
+	dp.SetDoubleValue(score)
+	seriesAttrs.CopyTo(dp.Attributes())
+	dp.Attributes().PutStr(annotate.AttrMetricName, w.p.Metric.Name())
 }
