@@ -1,15 +1,238 @@
-// Package gcpaudit decodes GCP Cloud Audit Logs LogEntry records into the normalised schema.
-// STUB: the real decoder replaces this file.
+// Package gcpaudit decodes one GCP Cloud Audit Logs LogEntry (protoPayload of type
+// google.cloud.audit.AuditLog; activity, system_event, data_access and policy logs)
+// into the normalised schema: identity, outcome, network-rule changes of VPC
+// firewalls and firewall policies, and managed-instance-group scaling.
+//
+// Envelopes (gzip, NDJSON, arrays, Pub/Sub) are unwrapped by the decode pipeline;
+// this package sees one LogEntry value.
 package gcpaudit
 
 import (
+	"bytes"
+	"errors"
+
 	"github.com/valyala/fastjson"
 
+	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
 )
 
-// Matches reports whether v is a bare event of this format (auto-detection).
-func Matches(v *fastjson.Value) bool { return false }
+const auditLogType = "type.googleapis.com/google.cloud.audit.AuditLog"
 
-// Decode fills ev from v. It returns event.ErrSkip for recognised non-events.
-func Decode(v *fastjson.Value, ev *event.Event) error { return event.ErrSkip }
+var errNotObject = errors.New("gcp audit: LogEntry is not a JSON object")
+
+// protoPayload returns the LogEntry's protoPayload (or the lower-cased export spelling).
+func protoPayload(v *fastjson.Value) *fastjson.Value {
+	pp := get(v, "protoPayload", "protopayload")
+	if pp == nil || pp.Type() != fastjson.TypeObject {
+		return nil
+	}
+	return pp
+}
+
+// Matches reports whether v is a Cloud Audit Logs LogEntry: its protoPayload is an
+// AuditLog, or its logName is one of the cloudaudit.googleapis.com logs. Exports that
+// drop "@type" still match when protoPayload carries the AuditLog's serviceName and
+// methodName.
+func Matches(v *fastjson.Value) bool {
+	if v == nil || v.Type() != fastjson.TypeObject {
+		return false
+	}
+	if pp := protoPayload(v); pp != nil {
+		t := str(pp, "@type", "at_sign_type")
+		if t != nil {
+			if view(t) == auditLogType {
+				return true
+			}
+		} else if pp.Get("methodName") != nil && pp.Get("serviceName") != nil {
+			return true
+		}
+	}
+	return bytes.Contains(str(v, "logName", "logname"), []byte("cloudaudit.googleapis.com"))
+}
+
+// Decode fills ev from one LogEntry. A LogEntry without an AuditLog payload (e.g. a
+// load-balancer request log on a pinned gcp_audit source) is skipped.
+func Decode(v *fastjson.Value, ev *event.Event) error {
+	if v == nil || v.Type() != fastjson.TypeObject {
+		return errNotObject
+	}
+	pp := protoPayload(v)
+	if pp == nil {
+		return event.ErrSkip
+	}
+	ev.Provider = schema.ProviderGCP
+	resource := v.Get("resource")
+	labels := resource.Get("labels") // Get on nil is nil
+	logName := str(v, "logName", "logname")
+	resourceName := pp.GetStringBytes("resourceName")
+
+	decodeIdentity(ev, labels, logName, resourceName)
+
+	ts := v.GetStringBytes("timestamp")
+	if len(ts) == 0 {
+		ts = str(v, "receiveTimestamp", "receivetimestamp")
+	}
+	ev.SetTime(parseTime(ts))
+
+	service := pp.GetStringBytes("serviceName")
+	method := pp.GetStringBytes("methodName")
+	ev.PutStr(schema.AttrRPCService, toStr(service))
+	ev.PutStr(schema.AttrRPCMethod, toStr(method))
+	ev.PutStr(schema.AttrResourceID, toStr(resourceName))
+	ev.PutStr(schema.AttrEventID, toStr(str(v, "insertId", "insertid")))
+
+	decodeOutcome(ev, pp.Get("status"))
+	decodeCaller(ev, pp)
+	decodeOperation(ev, v.Get("operation"))
+
+	decodeChange(ev, pp, resourceName, labels, method)
+	return nil
+}
+
+// decodeIdentity sets the resource identity: project, region and (for GKE) cluster.
+func decodeIdentity(ev *event.Event, labels *fastjson.Value, logName, resourceName []byte) {
+	project := labels.GetStringBytes("project_id")
+	if len(project) == 0 {
+		project = segmentAfter(logName, "projects/")
+	}
+	if len(project) == 0 {
+		if p := segmentAfter(resourceName, "projects/"); len(p) > 0 && !bytes.Equal(p, []byte("_")) {
+			project = p
+		}
+	}
+	ev.AccountID = toStr(project)
+
+	loc := labels.GetStringBytes("location")
+	if len(loc) == 0 {
+		loc = labels.GetStringBytes("region")
+	}
+	if len(loc) == 0 {
+		loc = labels.GetStringBytes("zone")
+	}
+	if len(loc) == 0 {
+		if loc = segmentAfter(resourceName, "/zones/"); len(loc) == 0 {
+			if loc = segmentAfter(resourceName, "/regions/"); len(loc) == 0 {
+				loc = segmentAfter(resourceName, "/locations/")
+			}
+		}
+	}
+	ev.Region = toStr(regionOf(loc))
+
+	if c := labels.GetStringBytes("cluster_name"); len(c) > 0 {
+		ev.K8sCluster = toStr(c)
+	}
+}
+
+// regionOf turns a zone ("us-central1-a") into its region ("us-central1"); regions
+// and multi-regions pass through; "global" and "-" (unset) give no region.
+func regionOf(loc []byte) []byte {
+	switch view(loc) {
+	case "", "global", "-":
+		return nil
+	}
+	n := len(loc)
+	if n >= 4 && loc[n-2] == '-' && loc[n-1] >= 'a' && loc[n-1] <= 'z' && loc[n-3] >= '0' && loc[n-3] <= '9' {
+		return loc[:n-2]
+	}
+	return loc
+}
+
+// decodeOutcome: status absent or code 0 is success; any other code is a failure
+// named by its google.rpc.Code.
+func decodeOutcome(ev *event.Event, status *fastjson.Value) {
+	code, ok := intValue(status.Get("code"))
+	if !ok || code == 0 {
+		ev.SetOutcome(true, "")
+		return
+	}
+	ev.SetOutcome(false, codeName(code))
+}
+
+// decodeCaller sets who called, from where, with which credential.
+func decodeCaller(ev *event.Event, pp *fastjson.Value) {
+	auth := pp.Get("authenticationInfo")
+	principal := auth.GetStringBytes("principalEmail")
+	if len(principal) == 0 {
+		principal = auth.GetStringBytes("principalSubject")
+	}
+	ev.PutStr(schema.AttrUserID, toStr(principal))
+	ptype := principalType(principal)
+	ev.PutStr(schema.AttrPrincipalType, ptype)
+	switch {
+	case len(auth.GetStringBytes("serviceAccountKeyName")) > 0:
+		// A user-managed key file signed the token: long-lived, exportable secret.
+		ev.PutStr(schema.AttrCredentialType, schema.CredentialServiceAccountKey)
+	case ptype != "":
+		// OAuth access tokens, impersonation (serviceAccountDelegationInfo) and
+		// federated tokens are all short-lived bearer tokens.
+		ev.PutStr(schema.AttrCredentialType, schema.CredentialToken)
+	}
+
+	rm := pp.Get("requestMetadata")
+	ip := rm.GetStringBytes("callerIp")
+	if len(ip) == 0 {
+		ip = rm.GetStringBytes("callerIP")
+	}
+	ev.PutStr(schema.AttrSourceAddress, toStr(ip))
+	ev.PutStr(schema.AttrUserAgent, toStr(rm.GetStringBytes("callerSuppliedUserAgent")))
+}
+
+// decodeOperation carries LogEntry.operation so one long-running change, logged at
+// its start (first) and end (last), is counted once downstream. An entry that is both
+// first and last is reported as "first".
+func decodeOperation(ev *event.Event, op *fastjson.Value) {
+	if op == nil {
+		return
+	}
+	ev.PutStr(schema.AttrOperationID, toStr(op.GetStringBytes("id")))
+	if op.GetBool("first") {
+		ev.Attrs().PutStr(schema.AttrOperationStage, "first")
+	} else if op.GetBool("last") {
+		ev.Attrs().PutStr(schema.AttrOperationStage, "last")
+	}
+}
+
+// computeMethod strips the API version prefix of a Compute Engine method
+// ("v1.compute.firewalls.insert", "beta.compute.…", "compute.autoscalers.resize")
+// and returns the "<collection>.<verb>" part, or nil for other services.
+func computeMethod(method []byte) []byte {
+	i := bytes.Index(method, []byte("compute."))
+	if i < 0 {
+		return nil
+	}
+	// Only a version prefix may precede "compute." (v1., beta., alpha.).
+	if i > 0 && (method[i-1] != '.' || bytes.IndexByte(method[:i-1], '.') >= 0) {
+		return nil
+	}
+	return method[i+len("compute."):]
+}
+
+// decodeChange adds network-rule and scaling attributes for the methods that carry them.
+func decodeChange(ev *event.Event, pp *fastjson.Value, resourceName []byte, labels *fastjson.Value, method []byte) {
+	m := computeMethod(method)
+	if m == nil {
+		return
+	}
+	switch view(m) {
+	case "firewalls.insert":
+		firewallChange(ev, pp, resourceName, schema.ChangeAdd, false)
+	case "firewalls.update":
+		firewallChange(ev, pp, resourceName, schema.ChangeModify, false)
+	case "firewalls.patch":
+		firewallChange(ev, pp, resourceName, schema.ChangeModify, true)
+	case "firewalls.delete":
+		firewallDelete(ev, pp, resourceName)
+	case "firewallPolicies.addRule", "networkFirewallPolicies.addRule", "regionNetworkFirewallPolicies.addRule":
+		policyRuleChange(ev, pp, resourceName, schema.ChangeAdd)
+	case "firewallPolicies.patchRule", "networkFirewallPolicies.patchRule", "regionNetworkFirewallPolicies.patchRule":
+		policyRuleChange(ev, pp, resourceName, schema.ChangeModify)
+	case "firewallPolicies.removeRule", "networkFirewallPolicies.removeRule", "regionNetworkFirewallPolicies.removeRule":
+		policyRuleChange(ev, pp, resourceName, schema.ChangeRemove)
+	case "autoscalers.resize", "regionAutoscalers.resize":
+		autoscalerResize(ev, pp, resourceName, labels)
+	case "instanceGroupManagers.resize", "regionInstanceGroupManagers.resize",
+		"instanceGroupManagers.resizeAdvanced", "regionInstanceGroupManagers.resizeAdvanced":
+		groupResize(ev, pp, resourceName, labels)
+	}
+}
