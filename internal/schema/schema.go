@@ -44,15 +44,22 @@ const (
 	// AttrAccessKeyID carries the AWS access key id (AKIA… long-term, ASIA… temporary)
 	// so identity risk can be explained in a detection reason.
 	AttrAccessKeyID = "cloud.audit.access_key_id"
-	// AttrRoles carries role evidence for the caller where the cloud reports it
-	// (Azure authorization.evidence.role, e.g. "Owner").
+	// AttrRoles carries role evidence for the caller where the cloud reports it, as a
+	// list of strings (Azure authorization.evidence.role, e.g. ["Owner"]).
 	AttrRoles = "cloud.audit.principal.roles"
 	// AttrOperationID groups the several records one change produces (GCP operation.id,
 	// Azure correlationId) so detectors count the change once.
 	AttrOperationID = "cloud.audit.operation.id"
-	// AttrOperationStage is "first", "last" or "" (GCP operation.first/last, Azure
-	// status Started/Accepted/Succeeded) for the same purpose.
+	// AttrOperationStage is StageFirst, StageAccepted or StageLast (GCP
+	// operation.first/last, Azure Start/Accept/Success) for the same purpose.
 	AttrOperationStage = "cloud.audit.operation.stage"
+)
+
+// Operation stages.
+const (
+	StageFirst    = "first"
+	StageAccepted = "accepted"
+	StageLast     = "last"
 )
 
 // Outcome values.

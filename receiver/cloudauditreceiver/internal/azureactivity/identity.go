@@ -1,0 +1,261 @@
+package azureactivity
+
+import (
+	"github.com/valyala/fastjson"
+
+	"github.com/cloudwarden/cloudwarden/internal/schema"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+)
+
+// claims are the Entra ID token claims Azure copies into the event. Keys are either
+// short JWT names ("appid", "ipaddr") or full URIs
+// ("http://schemas.microsoft.com/identity/claims/objectidentifier"), so they are
+// matched on the part after the last '/'.
+type claims struct {
+	oid, upn, appid, appidacr, idtyp, ipaddr, spn, scope, miResource []byte
+	amr                                                              *fastjson.Value
+	present                                                          bool
+}
+
+func (c *claims) scan(v *fastjson.Value) {
+	if v == nil || v.Type() != fastjson.TypeObject {
+		return
+	}
+	o, _ := v.Object()
+	c.present = o.Len() > 0
+	o.Visit(func(k []byte, val *fastjson.Value) {
+		name := lastSegment(k)
+		switch len(name) {
+		case 3:
+			switch {
+			case foldEq(name, "oid"):
+				c.oid = first(c.oid, str(val))
+			case foldEq(name, "upn"):
+				c.upn = first(c.upn, str(val))
+			case foldEq(name, "azp"): // v2 tokens
+				c.appid = first(c.appid, str(val))
+			case foldEq(name, "amr"):
+				if c.amr == nil {
+					c.amr = val
+				}
+			case foldEq(name, "spn"):
+				c.spn = first(c.spn, str(val))
+			case foldEq(name, "scp"):
+				c.scope = first(c.scope, str(val))
+			}
+		case 5:
+			switch {
+			case foldEq(name, "appid"):
+				c.appid = first(c.appid, str(val))
+			case foldEq(name, "idtyp"):
+				c.idtyp = first(c.idtyp, str(val))
+			case foldEq(name, "scope"):
+				c.scope = first(c.scope, str(val))
+			}
+		case 6:
+			switch {
+			case foldEq(name, "ipaddr"):
+				c.ipaddr = first(c.ipaddr, str(val))
+			case foldEq(name, "azpacr"):
+				c.appidacr = first(c.appidacr, str(val))
+			}
+		case 8:
+			if foldEq(name, "appidacr") {
+				c.appidacr = first(c.appidacr, str(val))
+			}
+		case 9:
+			if foldEq(name, "xms_mirid") {
+				c.miResource = first(c.miResource, str(val))
+			}
+		case 16:
+			if foldEq(name, "objectidentifier") {
+				c.oid = first(c.oid, str(val))
+			}
+		case 22:
+			if foldEq(name, "authnmethodsreferences") && c.amr == nil {
+				c.amr = val
+			}
+		}
+	})
+}
+
+func first(cur, b []byte) []byte {
+	if len(cur) > 0 {
+		return cur
+	}
+	return b
+}
+
+// mfa reports whether the amr claim lists "mfa". ok is false when there is no amr
+// claim, so the attribute is only written where the token says something.
+func (c *claims) mfa() (mfa, ok bool) {
+	if c.amr == nil {
+		return false, false
+	}
+	switch c.amr.Type() {
+	case fastjson.TypeString:
+		b, _ := c.amr.StringBytes()
+		return listHas(b, "mfa"), true
+	case fastjson.TypeArray:
+		arr, _ := c.amr.Array()
+		for _, a := range arr {
+			if foldEq(str(a), "mfa") {
+				return true, true
+			}
+		}
+		return false, true
+	}
+	return false, false
+}
+
+// listHas reports whether a comma or space separated list contains word.
+func listHas(b []byte, word string) bool {
+	start := 0
+	for i := 0; i <= len(b); i++ {
+		if i == len(b) || b[i] == ',' || b[i] == ' ' {
+			if foldEq(b[start:i], word) {
+				return true
+			}
+			start = i + 1
+		}
+	}
+	return false
+}
+
+// evidence is identity.authorization.evidence (diagnostic export) or the REST
+// authorization block.
+type evidence struct {
+	role, principalType []byte
+}
+
+func (e *evidence) scan(identity, authorization *fastjson.Value) {
+	if auth := get(identity, "authorization"); auth != nil {
+		ev := get(auth, "evidence")
+		e.role = str(get(ev, "role"))
+		e.principalType = str(get(ev, "principalType"))
+	}
+	if len(e.role) == 0 && authorization != nil {
+		e.role = str(get(authorization, "role"))
+		if len(e.role) == 0 {
+			e.role = str(get(get(authorization, "evidence"), "role"))
+		}
+	}
+}
+
+// principalType decides who acted. The token's own idtyp claim is the most direct
+// statement; the role assignment's principalType comes next (a Group assignment is
+// held by a user); the remaining rules read the shape of the token: delegated tokens
+// carry upn / scp, app-only tokens carry appid without them, managed identities
+// carry xms_mirid, Azure-internal engines (autoscale) an spn claim.
+func principalType(c *claims, e *evidence, caller []byte) string {
+	switch {
+	case foldEq(c.idtyp, "app"):
+		return schema.PrincipalService
+	case foldEq(c.idtyp, "user"):
+		return schema.PrincipalUser
+	}
+	switch {
+	case foldEq(e.principalType, "user"), foldEq(e.principalType, "group"), foldEq(e.principalType, "foreigngroup"):
+		return schema.PrincipalUser
+	case foldEq(e.principalType, "serviceprincipal"), foldEq(e.principalType, "managedidentity"), foldEq(e.principalType, "msi"):
+		return schema.PrincipalService
+	}
+	switch {
+	case len(c.miResource) > 0:
+		return schema.PrincipalService
+	case len(c.upn) > 0 || len(c.scope) > 0:
+		return schema.PrincipalUser
+	case len(c.spn) > 0 || len(c.appid) > 0:
+		return schema.PrincipalService
+	}
+	if len(caller) > 0 {
+		for _, ch := range caller {
+			if ch == '@' {
+				return schema.PrincipalUser
+			}
+		}
+		// REST caller without '@' is an application id or an engine name.
+		return schema.PrincipalService
+	}
+	return ""
+}
+
+// credentialType: every Azure Resource Manager call is made with an Entra ID access
+// token, so the credential is "token". The exception is an app-only token obtained
+// with a client secret (appidacr "1"): the secret is a long-lived key held by a
+// non-human identity, the same risk as a GCP service-account key. Certificate and
+// federated credentials (appidacr "2") and managed identities stay "token".
+func credentialType(c *claims, principal string) string {
+	if !c.present {
+		return ""
+	}
+	if principal == schema.PrincipalService && len(c.miResource) == 0 && string(c.appidacr) == "1" {
+		return schema.CredentialServiceAccountKey
+	}
+	return schema.CredentialToken
+}
+
+// putIdentity writes user.id, principal type, credential, MFA, roles and the caller
+// address.
+func putIdentity(ev *event.Event, r *record) {
+	cv := r.claims
+	if cv == nil {
+		cv = get(r.identity, "claims")
+	}
+	if cv != nil && cv.Type() == fastjson.TypeString {
+		// Activity Log alert payloads carry the claims as JSON text. The parsed
+		// claims only live inside the callback, so everything is written there.
+		if withObject(cv, func(obj *fastjson.Value) { putIdentityClaims(ev, r, obj) }) {
+			return
+		}
+		cv = nil
+	}
+	putIdentityClaims(ev, r, cv)
+}
+
+func putIdentityClaims(ev *event.Event, r *record, cv *fastjson.Value) {
+	var c claims
+	c.scan(cv)
+	var e evidence
+	e.scan(r.identity, r.authorization)
+
+	caller := str(r.caller)
+	attrs := ev.Attrs()
+	switch {
+	case len(caller) > 0:
+		attrs.PutStr(schema.AttrUserID, string(caller))
+	case len(c.oid) > 0:
+		attrs.PutStr(schema.AttrUserID, string(c.oid))
+	case len(c.upn) > 0:
+		attrs.PutStr(schema.AttrUserID, string(c.upn))
+	case len(c.appid) > 0:
+		attrs.PutStr(schema.AttrUserID, string(c.appid))
+	case len(c.spn) > 0:
+		attrs.PutStr(schema.AttrUserID, string(c.spn))
+	}
+
+	pt := principalType(&c, &e, caller)
+	if pt != "" {
+		attrs.PutStr(schema.AttrPrincipalType, pt)
+	}
+	if ct := credentialType(&c, pt); ct != "" {
+		attrs.PutStr(schema.AttrCredentialType, ct)
+	}
+	if mfa, ok := c.mfa(); ok {
+		attrs.PutBool(schema.AttrMFA, mfa)
+	}
+	if len(e.role) > 0 {
+		attrs.PutEmptySlice(schema.AttrRoles).AppendEmpty().SetStr(string(e.role))
+	}
+
+	ip := str(r.callerIP)
+	if len(ip) == 0 {
+		ip = str(get(r.httpRequest, "clientIpAddress"))
+	}
+	if len(ip) == 0 {
+		ip = c.ipaddr
+	}
+	if len(ip) > 0 {
+		attrs.PutStr(schema.AttrSourceAddress, string(ip))
+	}
+}

@@ -1,0 +1,151 @@
+package azureactivity
+
+import "github.com/valyala/fastjson"
+
+// record holds the top-level members of one Activity Log event, found in a single
+// pass over the object whatever their casing. It covers both shapes Azure delivers:
+// the diagnostic-settings export (Event Hub / storage: time, resultType, identity…)
+// and the REST / event schema (eventTimestamp, status{value}, caller, claims…).
+type record struct {
+	time, eventTimestamp             *fastjson.Value
+	resourceID, resourceURI, id      *fastjson.Value
+	operationName, category          *fastjson.Value
+	resultType, resultSignature      *fastjson.Value
+	status, subStatus, statusCode    *fastjson.Value
+	callerIP, httpRequest            *fastjson.Value
+	correlationID, eventDataID       *fastjson.Value
+	identity, claims, authorization  *fastjson.Value
+	caller, subscriptionID, location *fastjson.Value
+	properties, resourceProviderName *fastjson.Value
+}
+
+func keep(dst **fastjson.Value, v *fastjson.Value) {
+	if *dst == nil {
+		*dst = v
+	}
+}
+
+// scan fills r from o. The first key of a given name (in any casing) wins.
+func (r *record) scan(o *fastjson.Object) {
+	o.Visit(func(k []byte, v *fastjson.Value) {
+		switch len(k) {
+		case 2:
+			if foldEq(k, "id") {
+				keep(&r.id, v)
+			}
+		case 4:
+			if foldEq(k, "time") {
+				keep(&r.time, v)
+			}
+		case 6:
+			switch {
+			case foldEq(k, "status"):
+				keep(&r.status, v)
+			case foldEq(k, "caller"):
+				keep(&r.caller, v)
+			case foldEq(k, "claims"):
+				keep(&r.claims, v)
+			}
+		case 8:
+			switch {
+			case foldEq(k, "category"):
+				keep(&r.category, v)
+			case foldEq(k, "identity"):
+				keep(&r.identity, v)
+			case foldEq(k, "location"):
+				keep(&r.location, v)
+			}
+		case 9:
+			if foldEq(k, "substatus") {
+				keep(&r.subStatus, v)
+			}
+		case 10:
+			switch {
+			case foldEq(k, "resourceid"):
+				keep(&r.resourceID, v)
+			case foldEq(k, "resulttype"):
+				keep(&r.resultType, v)
+			case foldEq(k, "properties"):
+				keep(&r.properties, v)
+			case foldEq(k, "statuscode"):
+				keep(&r.statusCode, v)
+			}
+		case 11:
+			switch {
+			case foldEq(k, "resourceuri"):
+				keep(&r.resourceURI, v)
+			case foldEq(k, "eventdataid"):
+				keep(&r.eventDataID, v)
+			case foldEq(k, "httprequest"):
+				keep(&r.httpRequest, v)
+			}
+		case 13:
+			switch {
+			case foldEq(k, "operationname"):
+				keep(&r.operationName, v)
+			case foldEq(k, "correlationid"):
+				keep(&r.correlationID, v)
+			case foldEq(k, "authorization"):
+				keep(&r.authorization, v)
+			}
+		case 14:
+			switch {
+			case foldEq(k, "eventtimestamp"):
+				keep(&r.eventTimestamp, v)
+			case foldEq(k, "subscriptionid"):
+				keep(&r.subscriptionID, v)
+			}
+		case 15:
+			switch {
+			case foldEq(k, "resultsignature"):
+				keep(&r.resultSignature, v)
+			case foldEq(k, "calleripaddress"):
+				keep(&r.callerIP, v)
+			}
+		case 20:
+			if foldEq(k, "resourceprovidername") {
+				keep(&r.resourceProviderName, v)
+			}
+		}
+	})
+}
+
+// props holds the members of properties that the decoder reads.
+type props struct {
+	statusCode, requestBody, responseBody, eventProperties *fastjson.Value
+	userAgent, eventDataID                                 *fastjson.Value
+}
+
+func (p *props) scan(v *fastjson.Value) {
+	if v == nil || v.Type() != fastjson.TypeObject {
+		return
+	}
+	o, _ := v.Object()
+	o.Visit(func(k []byte, v *fastjson.Value) {
+		switch len(k) {
+		case 9:
+			if foldEq(k, "useragent") {
+				keep(&p.userAgent, v)
+			}
+		case 10:
+			if foldEq(k, "statuscode") {
+				keep(&p.statusCode, v)
+			}
+		case 11:
+			switch {
+			case foldEq(k, "requestbody"):
+				keep(&p.requestBody, v)
+			case foldEq(k, "eventdataid"):
+				keep(&p.eventDataID, v)
+			}
+		case 12:
+			if foldEq(k, "responsebody") {
+				keep(&p.responseBody, v)
+			}
+		case 15:
+			if foldEq(k, "eventproperties") {
+				keep(&p.eventProperties, v)
+			}
+		}
+	})
+}

@@ -1,0 +1,344 @@
+package azureactivity
+
+import (
+	"github.com/valyala/fastjson"
+
+	"github.com/cloudwarden/cloudwarden/internal/schema"
+)
+
+// opKind is what the decoder does beyond the common fields for an operation.
+type opKind uint8
+
+const (
+	opOther opKind = iota
+	opNSGRuleWrite
+	opNSGRuleDelete
+	opNSGWrite
+	opNSGDelete
+	opFirewallWrite
+	opFirewallDelete
+	opPolicyRulesWrite
+	opPolicyRulesDelete
+	opScaleUp
+	opScaleDown
+)
+
+// classify maps an operationName (any casing) to its kind.
+func classify(op []byte) opKind {
+	switch {
+	case hasPrefixFold(op, "microsoft.network/"):
+		switch {
+		case foldEq(op, "microsoft.network/networksecuritygroups/securityrules/write"):
+			return opNSGRuleWrite
+		case foldEq(op, "microsoft.network/networksecuritygroups/securityrules/delete"):
+			return opNSGRuleDelete
+		case foldEq(op, "microsoft.network/networksecuritygroups/write"):
+			return opNSGWrite
+		case foldEq(op, "microsoft.network/networksecuritygroups/delete"):
+			return opNSGDelete
+		case foldEq(op, "microsoft.network/azurefirewalls/write"):
+			return opFirewallWrite
+		case foldEq(op, "microsoft.network/azurefirewalls/delete"):
+			return opFirewallDelete
+		case foldEq(op, "microsoft.network/firewallpolicies/rulecollectiongroups/write"):
+			return opPolicyRulesWrite
+		case foldEq(op, "microsoft.network/firewallpolicies/rulecollectiongroups/delete"):
+			return opPolicyRulesDelete
+		}
+	case hasPrefixFold(op, "microsoft.insights/"):
+		switch {
+		case foldEq(op, "microsoft.insights/autoscalesettings/scaleup/action"):
+			return opScaleUp
+		case foldEq(op, "microsoft.insights/autoscalesettings/scaledown/action"):
+			return opScaleDown
+		}
+	}
+	return opOther
+}
+
+// nsgRule reads one NSG security rule's properties object. name is the rule name.
+// ok is false when the object holds none of the fields of a rule.
+func nsgRule(p *fastjson.Value, name []byte) (schema.NetworkRule, bool) {
+	var r schema.NetworkRule
+	if p == nil || p.Type() != fastjson.TypeObject {
+		return r, false
+	}
+	var protocol, access, direction, priority, desc *fastjson.Value
+	var src, srcs, srcASG, dst, dsts, dstASG, port, ports *fastjson.Value
+	o, _ := p.Object()
+	o.Visit(func(k []byte, v *fastjson.Value) {
+		switch len(k) {
+		case 6:
+			if foldEq(k, "access") {
+				keep(&access, v)
+			}
+		case 8:
+			switch {
+			case foldEq(k, "protocol"):
+				keep(&protocol, v)
+			case foldEq(k, "priority"):
+				keep(&priority, v)
+			}
+		case 9:
+			if foldEq(k, "direction") {
+				keep(&direction, v)
+			}
+		case 11:
+			if foldEq(k, "description") {
+				keep(&desc, v)
+			}
+		case 19:
+			if foldEq(k, "sourceaddressprefix") {
+				keep(&src, v)
+			}
+		case 20:
+			if foldEq(k, "destinationportrange") {
+				keep(&port, v)
+			}
+		case 21:
+			switch {
+			case foldEq(k, "sourceaddressprefixes"):
+				keep(&srcs, v)
+			case foldEq(k, "destinationportranges"):
+				keep(&ports, v)
+			}
+		case 24:
+			if foldEq(k, "destinationaddressprefix") {
+				keep(&dst, v)
+			}
+		case 26:
+			if foldEq(k, "destinationaddressprefixes") {
+				keep(&dsts, v)
+			}
+		case 31:
+			if foldEq(k, "sourceapplicationsecuritygroups") {
+				keep(&srcASG, v)
+			}
+		case 36:
+			if foldEq(k, "destinationapplicationsecuritygroups") {
+				keep(&dstASG, v)
+			}
+		}
+	})
+	if protocol == nil && access == nil && direction == nil {
+		return r, false
+	}
+	r.RuleID = string(name)
+	r.Protocol = normProtocol(str(protocol))
+	r.Action = normAction(str(access))
+	r.Direction = normDirection(str(direction))
+	if n, ok := intOf(priority); ok {
+		r.Priority, r.HasPriority = n, true
+	}
+	if d := str(desc); len(d) > 0 {
+		r.Description = string(d)
+	}
+	r.Sources = appendAddrs(r.Sources, src)
+	r.Sources = appendAddrs(r.Sources, srcs)
+	r.Sources = appendIDs(r.Sources, srcASG)
+	r.Destinations = appendAddrs(r.Destinations, dst)
+	r.Destinations = appendAddrs(r.Destinations, dsts)
+	r.Destinations = appendIDs(r.Destinations, dstASG)
+	if hasPorts(r.Protocol) {
+		r.PortRanges = appendPorts(r.PortRanges, port)
+		r.PortRanges = appendPorts(r.PortRanges, ports)
+	}
+	return r, true
+}
+
+// nsgRulesOf reads properties.securityRules[] of an NSG body (the NSG-level PUT).
+// defaultSecurityRules are Azure's fixed rules, not part of a change, and are not read.
+func nsgRulesOf(body *fastjson.Value, dst []schema.NetworkRule) []schema.NetworkRule {
+	list := get(get(body, "properties"), "securityRules")
+	if list == nil || list.Type() != fastjson.TypeArray {
+		return dst
+	}
+	arr, _ := list.Array()
+	for _, item := range arr {
+		if r, ok := nsgRule(get(item, "properties"), str(get(item, "name"))); ok {
+			dst = append(dst, r)
+		}
+	}
+	return dst
+}
+
+// hasPorts reports whether a normalised protocol uses ports.
+func hasPorts(protocol string) bool {
+	switch protocol {
+	case "icmp", "icmpv6", "esp", "ah":
+		return false
+	}
+	return true
+}
+
+func normProtocol(b []byte) string {
+	b = trimSpace(b)
+	switch {
+	case len(b) == 0:
+		return ""
+	case foldEq(b, "*"), foldEq(b, "any"), foldEq(b, "all"):
+		return schema.ProtocolAll
+	case foldEq(b, "tcp"):
+		return "tcp"
+	case foldEq(b, "udp"):
+		return "udp"
+	case foldEq(b, "icmp"):
+		return "icmp"
+	case foldEq(b, "icmpv6"):
+		return "icmpv6"
+	case foldEq(b, "esp"):
+		return "esp"
+	case foldEq(b, "ah"):
+		return "ah"
+	}
+	return lowerString(b)
+}
+
+func normAction(b []byte) string {
+	switch {
+	case foldEq(b, "allow"), foldEq(b, "dnat"), foldEq(b, "snat"):
+		return schema.ActionAllow
+	case foldEq(b, "deny"):
+		return schema.ActionDeny
+	case len(b) == 0:
+		return ""
+	}
+	return lowerString(b)
+}
+
+func normDirection(b []byte) string {
+	switch {
+	case foldEq(b, "inbound"):
+		return schema.DirectionIngress
+	case foldEq(b, "outbound"):
+		return schema.DirectionEgress
+	}
+	return ""
+}
+
+// appendAddrs adds a string or an array of strings, as written (service tags such as
+// "Internet" or "AzureCloud", "*", CIDRs, IP group ids).
+func appendAddrs(dst []string, v *fastjson.Value) []string {
+	if v == nil {
+		return dst
+	}
+	switch v.Type() {
+	case fastjson.TypeString:
+		if b := trimSpace(str(v)); len(b) > 0 {
+			dst = append(dst, string(b))
+		}
+	case fastjson.TypeArray:
+		arr, _ := v.Array()
+		for _, a := range arr {
+			if b := trimSpace(str(a)); len(b) > 0 {
+				dst = append(dst, string(b))
+			}
+		}
+	}
+	return dst
+}
+
+// appendIDs adds the "id" of each object of an array (application security groups).
+func appendIDs(dst []string, v *fastjson.Value) []string {
+	if v == nil || v.Type() != fastjson.TypeArray {
+		return dst
+	}
+	arr, _ := v.Array()
+	for _, a := range arr {
+		if b := str(get(a, "id")); len(b) > 0 {
+			dst = append(dst, string(b))
+		}
+	}
+	return dst
+}
+
+// appendPorts adds port ranges from "*", "22", "1000-2000", "22,80" or an array of
+// those (strings or numbers). Anything unreadable is left out.
+func appendPorts(dst []schema.PortRange, v *fastjson.Value) []schema.PortRange {
+	if v == nil {
+		return dst
+	}
+	var buf [24]byte
+	switch v.Type() {
+	case fastjson.TypeString:
+		return appendPortList(dst, str(v))
+	case fastjson.TypeNumber:
+		return appendPortList(dst, v.MarshalTo(buf[:0]))
+	case fastjson.TypeArray:
+		arr, _ := v.Array()
+		for _, a := range arr {
+			dst = appendPorts(dst, a)
+		}
+	}
+	return dst
+}
+
+func appendPortList(dst []schema.PortRange, b []byte) []schema.PortRange {
+	start := 0
+	for i := 0; i <= len(b); i++ {
+		if i < len(b) && b[i] != ',' {
+			continue
+		}
+		item := trimSpace(b[start:i])
+		start = i + 1
+		if len(item) == 0 {
+			continue
+		}
+		if foldEq(item, "*") || foldEq(item, "any") {
+			dst = addPort(dst, schema.AllPortRange)
+			continue
+		}
+		if pr, ok := parsePortBytes(item); ok {
+			dst = addPort(dst, pr)
+		}
+	}
+	return dst
+}
+
+// addPort appends pr unless it is already there.
+func addPort(dst []schema.PortRange, pr schema.PortRange) []schema.PortRange {
+	for _, p := range dst {
+		if p == pr {
+			return dst
+		}
+	}
+	return append(dst, pr)
+}
+
+// parsePortBytes parses "N" or "N-M" without building a string.
+func parsePortBytes(b []byte) (schema.PortRange, bool) {
+	sep := -1
+	for i, c := range b {
+		if c == '-' {
+			sep = i
+			break
+		}
+	}
+	if sep < 0 {
+		n, ok := portNum(b)
+		return schema.PortRange{From: n, To: n}, ok
+	}
+	a, ok1 := portNum(trimSpace(b[:sep]))
+	z, ok2 := portNum(trimSpace(b[sep+1:]))
+	if !ok1 || !ok2 || a > z {
+		return schema.PortRange{}, false
+	}
+	return schema.PortRange{From: a, To: z}, true
+}
+
+func portNum(b []byte) (uint16, bool) {
+	if len(b) == 0 || len(b) > 5 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	if n > 65535 {
+		return 0, false
+	}
+	return uint16(n), true
+}
