@@ -26,6 +26,7 @@ $(BUILDER):
 build: $(DIST_BIN)
 
 $(DIST_BIN): $(SOURCES) | $(BUILDER)
+	mkdir -p build
 	$(BUILDER) --config builder-config.yaml
 
 ## run: build if needed, then run the demo pipeline on the bundled samples (Ctrl-C to stop)

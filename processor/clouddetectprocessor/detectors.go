@@ -6,28 +6,63 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/abuse"
+	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/churn"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detection"
+	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/errorrate"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/saturation"
 )
 
 // DetectorsConfig holds one section per detector. Each detector is its own package
 // under internal/, with its own Config, defaults and Validate.
 type DetectorsConfig struct {
-	Saturation saturation.Config `mapstructure:"saturation"`
+	ErrorRate    errorrate.Config  `mapstructure:"error_rate"`
+	Saturation   saturation.Config `mapstructure:"saturation"`
+	ScalingChurn churn.Config      `mapstructure:"scaling_churn"`
+	Abuse        abuse.Config      `mapstructure:"abuse"`
 }
 
 func defaultDetectorsConfig() DetectorsConfig {
 	return DetectorsConfig{
-		Saturation: saturation.DefaultConfig(),
+		ErrorRate:    errorrate.DefaultConfig(),
+		Saturation:   saturation.DefaultConfig(),
+		ScalingChurn: churn.DefaultConfig(),
+		Abuse:        abuse.DefaultConfig(),
+	}
+}
+
+// detectorSpec ties a config section to its constructor, so enabling, validating and
+// building every detector is one loop rather than five copies.
+type detectorSpec struct {
+	name     string
+	enabled  bool
+	validate func() error
+	build    func(*zap.Logger) (any, error)
+}
+
+func (c *DetectorsConfig) specs() []detectorSpec {
+	return []detectorSpec{
+		{"error_rate", c.ErrorRate.Enabled, c.ErrorRate.Validate,
+			func(l *zap.Logger) (any, error) { return errorrate.New(c.ErrorRate, l) }},
+		{"saturation", c.Saturation.Enabled, c.Saturation.Validate,
+			func(l *zap.Logger) (any, error) { return saturation.New(c.Saturation, l) }},
+		{"scaling_churn", c.ScalingChurn.Enabled, c.ScalingChurn.Validate,
+			func(l *zap.Logger) (any, error) { return churn.New(c.ScalingChurn, l) }},
+		// abuse last: it correlates what the others found on the same item.
+		{"abuse", c.Abuse.Enabled, c.Abuse.Validate,
+			func(l *zap.Logger) (any, error) { return abuse.New(c.Abuse, l) }},
 	}
 }
 
 // Validate checks every enabled detector's configuration.
 func (c *DetectorsConfig) Validate() error {
 	var errs error
-	if c.Saturation.Enabled {
-		if err := c.Saturation.Validate(); err != nil {
-			errs = errors.Join(errs, fmt.Errorf("saturation: %w", err))
+	for _, s := range c.specs() {
+		if !s.enabled {
+			continue
+		}
+		if err := s.validate(); err != nil {
+			errs = errors.Join(errs, fmt.Errorf("%s: %w", s.name, err))
 		}
 	}
 	return errs
@@ -45,18 +80,26 @@ type anomalyScorer interface {
 	LastScore() (float64, bool)
 }
 
-// newDetectors builds the enabled detectors in a fixed order; the abuse correlator, if
-// enabled, is returned separately because it runs after the others on each item.
+// newDetectors builds the enabled detectors in a fixed order; the correlator (abuse),
+// if enabled, is returned separately because it runs after the others on each item.
 func newDetectors(c DetectorsConfig, logger *zap.Logger) ([]namedDetector, detection.Correlator, error) {
 	var dets []namedDetector
-	if c.Saturation.Enabled {
-		d, err := saturation.New(c.Saturation, logger.Named("saturation"))
-		if err != nil {
-			return nil, nil, fmt.Errorf("saturation: %w", err)
+	var corr detection.Correlator
+	for _, s := range c.specs() {
+		if !s.enabled {
+			continue
 		}
-		dets = append(dets, namedDetector{"saturation", d})
+		d, err := s.build(logger.Named(s.name))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+		if cr, ok := d.(detection.Correlator); ok {
+			corr = cr
+			continue
+		}
+		dets = append(dets, namedDetector{s.name, d})
 	}
-	return dets, nil, nil
+	return dets, corr, nil
 }
 
 // anomalyScorers lists the detectors whose anomaly scores are to be emitted.
