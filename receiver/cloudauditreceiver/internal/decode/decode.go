@@ -3,14 +3,17 @@
 // delivery envelopes (package envelope), detects the cloud format per event, calls the
 // cloud's decoder, sets body and timestamps, and groups records by resource.
 // Every source uses it; a Decoder is not safe for concurrent use (one per goroutine).
-//
-// STUB: signatures are fixed; the implementation replaces this file.
 package decode
 
 import (
 	"errors"
+	"hash/maphash"
 
+	"github.com/valyala/fastjson"
 	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/envelope"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
 )
 
 // Format pins the event format of a source; FormatAuto detects it per event.
@@ -93,21 +96,67 @@ type Result struct {
 
 // Decoder decodes objects. Create with New; reuse for many objects.
 type Decoder struct {
-	cfg Config
+	cfg    Config
+	reader *envelope.Reader
+	ev     *event.Event
+	strs   interner
+	body   bodyWriter
+	onSkip func(BadRecord)
+	// decoders by kind; a table so tests can stand in for a cloud decoder
+	decoders [envelope.K8sEvent + 1]func(*fastjson.Value, *event.Event) error
+
+	// state of the current Decode call
+	out      plog.Logs
+	origin   string
+	observed int64
+	onBad    func(BadRecord)
+	res      Result
+	groups   []group
+	// groupIndex finds groups once there are many (see manyGroups)
+	groupIndex map[resourceKey]int
 }
 
-// New returns a Decoder.
+// New returns a Decoder. Zero limits take DefaultLimits; empty Format and Body take
+// auto and map.
 func New(cfg Config) (*Decoder, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Decoder{cfg: cfg}, nil
+	cfg = cfg.withDefaults()
+	l := cfg.Limits
+	d := &Decoder{
+		cfg: cfg,
+		reader: envelope.New(envelope.Limits{
+			MaxObjectBytes:       l.MaxObjectBytes,
+			MaxDecompressedBytes: l.MaxDecompressedBytes,
+			MaxRecordBytes:       l.MaxRecordBytes,
+			MaxDepth:             l.MaxDepth,
+		}, pinnedKind(cfg.Format)),
+		ev: event.New(),
+	}
+	d.strs.seed = maphash.MakeSeed()
+	for k := range d.decoders {
+		d.decoders[k] = decoderFor(envelope.Kind(k))
+	}
+	return d, nil
 }
+
+// SetSkipHandler sets a function told about each skipped input (digest files,
+// CONTROL_MESSAGE, events a decoder declines), for debug logging. Reason names what was
+// skipped; Err is nil.
+func (d *Decoder) SetSkipHandler(f func(BadRecord)) { d.onSkip = f }
 
 // Decode decodes one object and appends its records to out (records of the same
 // resource share one ResourceLogs). A bad record never stops the others: it is
 // reported through onBad (may be nil) and counted. observed is the receive time in
 // Unix nanoseconds, set as each record's ObservedTimestamp.
 func (d *Decoder) Decode(data []byte, origin string, observed int64, out plog.Logs, onBad func(BadRecord)) Result {
-	return Result{}
+	d.out, d.origin, d.observed, d.onBad = out, origin, observed, onBad
+	d.res = Result{}
+	d.groups = d.groups[:0]
+	clear(d.groupIndex)
+	d.reader.Read(data, d)
+	res := d.res
+	d.out, d.onBad, d.groups = plog.Logs{}, nil, d.groups[:0]
+	return res
 }
