@@ -65,6 +65,11 @@ type Result struct {
 	// Above is true when the value is above the baseline (level + season): callers
 	// that only care about one direction (saturation: "more used") read it.
 	Above bool
+	// Deviating is true when this point on its own counts towards the sustained
+	// gate (raw score >= AlertScore and |z| >= 3 or a new extreme). Callers that
+	// keep their own memory of deviations (saturation: recurring daily patterns)
+	// read it.
+	Deviating bool
 	// Dropped is true when the point was too late to score (Score is 0).
 	Dropped bool
 }
@@ -306,7 +311,8 @@ func (st *State) pushShort(z float64, k int) float64 {
 func (s *Scorer) gate(st *State, score float64, deviating bool) Result {
 	res := Result{Score: score}
 	high := score >= s.cfg.AlertScore
-	if high && deviating {
+	res.Deviating = high && deviating
+	if res.Deviating {
 		if st.run < math.MaxUint16 {
 			st.run++
 		}

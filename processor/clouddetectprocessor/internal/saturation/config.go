@@ -50,6 +50,11 @@ type Config struct {
 	MaxKeys int `mapstructure:"max_keys"`
 	// Anomaly configures the per-series scorer.
 	Anomaly anomaly.Config `mapstructure:"anomaly"`
+	// RecurringDays: a saturation seen within half an hour of the same time of day
+	// on at least this many of the previous 7 days, at a level not well above the
+	// one seen then, is a recurring pattern (a nightly job): the anomaly rule does
+	// not fire on it and sustained_high is lowered to low. 0 disables.
+	RecurringDays int `mapstructure:"recurring_days"`
 	// EmitAnomalyScore asks the processor to emit cloudwarden.anomaly_score points
 	// (read through Detector.LastScore).
 	EmitAnomalyScore bool `mapstructure:"emit_anomaly_score"`
@@ -113,6 +118,10 @@ func DefaultConfig() Config {
 		PinWindow: time.Hour,
 		MaxKeys:   100_000,
 		Anomaly:   anomaly.DefaultConfig(),
+		// Three nights: one or two could be a coincidence (an incident that
+		// happened at the same hour), and the issue asks that a daily job be quiet
+		// from its fourth run.
+		RecurringDays: 3,
 	}
 }
 
@@ -127,6 +136,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Sustain < 0 || c.Realert < 0 || c.PinWindow <= 0 {
 		errs = append(errs, errors.New("saturation: sustain and realert must not be negative, pin_window must be positive"))
+	}
+	if c.RecurringDays < 0 || c.RecurringDays >= recurDays {
+		errs = append(errs, fmt.Errorf("saturation: recurring_days must be between 0 and %d", recurDays-1))
 	}
 	if c.MaxKeys < 1 {
 		errs = append(errs, errors.New("saturation: max_keys must be positive"))

@@ -24,6 +24,10 @@ type series struct {
 	highSince   int64 // start of the current run at or above the threshold; 0 when below
 	lastHigh    int64 // time of the last sustained_high finding
 	lastAnomaly int64 // time of the last utilisation_anomaly finding
+	// highLowered: the last sustained_high finding was lowered as expected at this
+	// time of day, so an unexpected one may follow it without waiting for realert.
+	highLowered bool
+	recur       recurrence
 }
 
 // group is the state of one scaling group for pinned_at_max.
@@ -156,6 +160,22 @@ func (d *Detector) DetectPoint(p *detection.Point, out *detection.Findings) {
 		util = utilisation(p.Value, p.Metric.Unit())
 		high = util >= d.cfg.Threshold
 	}
+	// Elevated: what the recurrence memory records. Utilisation at or above the
+	// threshold (both rules need it); for counts, a point deviating upwards.
+	level, elevated := util, high
+	if !isUtil {
+		level, elevated = p.Value, res.Above && res.Deviating
+	}
+	// A rule about to fire first asks whether this time of day is a known pattern;
+	// the memory is only read when needed, before this point is recorded.
+	recurDays := -1
+	var recurPeak float64
+	expected := func() bool {
+		if recurDays < 0 {
+			recurDays, recurPeak = s.recur.expected(t)
+		}
+		return d.cfg.RecurringDays > 0 && recurDays >= d.cfg.RecurringDays && level <= recurPeak+d.margin(isUtil, recurPeak)
+	}
 
 	// Plain sustained high utilisation.
 	if high {
@@ -163,9 +183,10 @@ func (d *Detector) DetectPoint(p *detection.Point, out *detection.Findings) {
 			s.highSince = t
 		}
 		held := t - s.highSince
-		if held >= d.sustain && d.due(s.lastHigh, t) {
+		if held >= d.sustain && (d.due(s.lastHigh, t) || s.highLowered && !expected()) {
 			s.lastHigh = t
-			d.emitHigh(out, p, subj, util, time.Duration(held))
+			s.highLowered = expected()
+			d.emitHigh(out, p, subj, util, time.Duration(held), s.highLowered, recurDays, recurPeak)
 		}
 	} else if isUtil {
 		s.highSince = 0
@@ -174,10 +195,24 @@ func (d *Detector) DetectPoint(p *detection.Point, out *detection.Findings) {
 	// Anomalous utilisation: the sustained gate tripped, upwards, and the series is
 	// near full (utilisation) — saturation is about being near capacity, not about
 	// any change. Counts have no capacity; an upward sustained anomaly is enough.
-	if res.Alert && res.Above && (high || !isUtil) && d.due(s.lastAnomaly, t) {
+	// A recurring pattern is not an anomaly, whatever the scorer (whose fast level
+	// cannot hold a daily step) says.
+	if res.Alert && res.Above && (high || !isUtil) && d.due(s.lastAnomaly, t) && !expected() {
 		s.lastAnomaly = t
 		d.emitAnomaly(out, p, subj, kind, util, res.Score)
 	}
+	if elevated && d.cfg.RecurringDays > 0 {
+		s.recur.mark(t, level)
+	}
+}
+
+// margin is how far above the level seen at this time of day a value may be and
+// still be the usual pattern.
+func (d *Detector) margin(isUtil bool, peak float64) float64 {
+	if isUtil {
+		return utilMargin
+	}
+	return countMargin * peak
 }
 
 // due reports whether a rule may fire again at t after firing at last.
@@ -212,7 +247,8 @@ func (d *Detector) finish(out *detection.Findings, f detection.Finding) {
 	out.Add(f)
 }
 
-func (d *Detector) emitHigh(out *detection.Findings, p *detection.Point, subj string, util float64, held time.Duration) {
+func (d *Detector) emitHigh(out *detection.Findings, p *detection.Point, subj string, util float64, held time.Duration,
+	expected bool, days int, peak float64) {
 	// 30 (low) at the threshold for Sustain, up to +15 for headroom used and +10
 	// for holding four times as long.
 	over := (util - d.cfg.Threshold) / math.Max(1-d.cfg.Threshold, 1e-9)
@@ -221,13 +257,19 @@ func (d *Detector) emitHigh(out *detection.Findings, p *detection.Point, subj st
 		long = math.Min(float64(held)/float64(d.sustain)-1, 3) / 3
 	}
 	score := 30 + 15*math.Min(math.Max(over, 0), 1) + 10*math.Max(long, 0)
+	reason := fmt.Sprintf("%s of %s at %.0f%% for %s (threshold %.0f%%, sustain %s)",
+		p.Metric.Name(), orUnknown(subj), util*100, held.Round(time.Second), d.cfg.Threshold*100, d.cfg.Sustain)
+	if expected {
+		// A recurring pattern: kept (it is still high utilisation) but at most low.
+		score = math.Min(score, 29)
+		reason += fmt.Sprintf(" (expected at this time of day: seen on %d previous days, up to %.0f%%: lowered to low)", days, peak*100)
+	}
 	d.finish(out, detection.Finding{
 		Rule:    &RuleSustainedHigh,
 		Score:   score,
 		Subject: subj,
 		Time:    p.Time,
-		Reason: fmt.Sprintf("%s of %s at %.0f%% for %s (threshold %.0f%%, sustain %s)",
-			p.Metric.Name(), orUnknown(subj), util*100, held.Round(time.Second), d.cfg.Threshold*100, d.cfg.Sustain),
+		Reason:  reason,
 	})
 }
 
