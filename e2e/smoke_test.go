@@ -142,10 +142,10 @@ receivers:
   cloudaudit:
     file:
       include:
-        - %[1]s/aws/*
-        - %[1]s/gcp/*
-        - %[1]s/azure/*
-        - %[1]s/kubernetes/*
+        - %[1]s/aws/*.*json
+        - %[1]s/gcp/*.*json
+        - %[1]s/azure/*.*json
+        - %[1]s/kubernetes/*.*json
       start_at: beginning
       poll_interval: 200ms
 processors:
