@@ -10,12 +10,14 @@ import (
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/churn"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detection"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/errorrate"
+	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/exposure"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/saturation"
 )
 
 // DetectorsConfig holds one section per detector. Each detector is its own package
 // under internal/, with its own Config, defaults and Validate.
 type DetectorsConfig struct {
+	Exposure     exposure.Config   `mapstructure:"exposure"`
 	ErrorRate    errorrate.Config  `mapstructure:"error_rate"`
 	Saturation   saturation.Config `mapstructure:"saturation"`
 	ScalingChurn churn.Config      `mapstructure:"scaling_churn"`
@@ -24,6 +26,7 @@ type DetectorsConfig struct {
 
 func defaultDetectorsConfig() DetectorsConfig {
 	return DetectorsConfig{
+		Exposure:     exposure.DefaultConfig(),
 		ErrorRate:    errorrate.DefaultConfig(),
 		Saturation:   saturation.DefaultConfig(),
 		ScalingChurn: churn.DefaultConfig(),
@@ -42,6 +45,8 @@ type detectorSpec struct {
 
 func (c *DetectorsConfig) specs() []detectorSpec {
 	return []detectorSpec{
+		{"exposure", c.Exposure.Enabled, c.Exposure.Validate,
+			func(l *zap.Logger) (any, error) { return exposure.New(c.Exposure, l) }},
 		{"error_rate", c.ErrorRate.Enabled, c.ErrorRate.Validate,
 			func(l *zap.Logger) (any, error) { return errorrate.New(c.ErrorRate, l) }},
 		{"saturation", c.Saturation.Enabled, c.Saturation.Validate,
