@@ -269,9 +269,16 @@ func TestDetect(t *testing.T) {
 				{RuleAnySourceIngress, detection.SeverityInfo, 19, 19, []string{"Failed call (Client.UnauthorizedOperation), not an exposure"}},
 				{RuleHighRiskPortIngress, detection.SeverityInfo, 19, 19, []string{"Failed call"}},
 			}},
-		{name: "egress all to the world (not default) is low",
+		{name: "egress all to the world restores the clouds' default egress: info",
 			ev: func() ev {
 				e := sgIngress(rule(schema.DirectionEgress, schema.ActionAllow, "0.0.0.0/0", schema.ProtocolAll))
+				e.method = "AuthorizeSecurityGroupEgress"
+				return e
+			}(),
+			want: []want{{RuleAnyDestinationEgress, detection.SeverityInfo, 10, 10, []string{"egress allow rule to 0.0.0.0/0", "every cloud's default egress"}}}},
+		{name: "egress on all tcp ports to the world is not the default",
+			ev: func() ev {
+				e := sgIngress(rule(schema.DirectionEgress, schema.ActionAllow, "0.0.0.0/0", "tcp", "0-65535"))
 				e.method = "AuthorizeSecurityGroupEgress"
 				return e
 			}(),
@@ -304,7 +311,7 @@ func TestDetect(t *testing.T) {
 				return e
 			}(),
 			want: []want{{RuleAnyDestinationEgress, detection.SeverityInfo, 10, 10, []string{"right after the group was created"}}}},
-		{name: "egress all long after CreateSecurityGroup is not the default",
+		{name: "egress all long after CreateSecurityGroup is still the clouds' default, not a re-add",
 			before: []ev{func() ev {
 				e := sgIngress()
 				e.method, e.noRules, e.at = "CreateSecurityGroup", true, t0.Add(-2*time.Hour)
@@ -315,7 +322,7 @@ func TestDetect(t *testing.T) {
 				e.method = "AuthorizeSecurityGroupEgress"
 				return e
 			}(),
-			want: []want{{RuleAnyDestinationEgress, detection.SeverityLow, 34, 34, nil}}},
+			want: []want{{RuleAnyDestinationEgress, detection.SeverityInfo, 10, 10, []string{"every cloud's default egress"}}}},
 		{name: "ModifySecurityGroupRules takes direction and previous value from the rule id",
 			before: []ev{sgIngress(withID(in("10.0.0.0/8", "tcp", "22"), "sgr-0123456789abcdef0"))},
 			ev:     modifyRules(withID(noDir("0.0.0.0/0", "tcp", "22"), "sgr-0123456789abcdef0")),

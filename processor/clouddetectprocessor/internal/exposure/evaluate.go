@@ -448,24 +448,27 @@ func portsWithin(m pcommon.Map, ports *portEval, allowed *portSet) bool {
 	return true
 }
 
-// defaultEgress explains why an all-traffic egress rule to the world is the default
-// egress rule being re-added (Terraform does so explicitly; CloudFormation and others
-// right after CreateSecurityGroup), or returns "".
+// defaultEgress explains why an all-traffic egress rule to the world is no widening,
+// or returns "". Every cloud allows all egress by default (AWS security groups' and
+// NACLs' default egress rules, Azure's AllowInternetOutBound, GCP's implied egress
+// allow), so such a rule restores the default: Terraform re-adds it explicitly,
+// CloudFormation and others right after CreateSecurityGroup. Egress opened to the world
+// on specific ports is not a default and is scored.
 func (d *Detector) defaultEgress(c *recCtx, kind peerKind, protocol string, ports *portEval) string {
 	if kind != peerWorld || !ports.all || !isAllProtocol(protocol) {
 		return ""
 	}
 	if containsFold(c.id.userAgent, "terraform") {
-		return "re-added by Terraform"
+		return "the default egress rule re-added by Terraform"
 	}
 	if c.resourceID != "" {
 		if t, ok := d.st.groups.Peek(acctKey(c.account, "sg", c.resourceID)); ok {
 			if dt := int64(c.t) - *t; dt >= 0 && dt <= int64(d.cfg.DefaultEgressWindow) {
-				return "re-added right after the group was created"
+				return "the default egress rule re-added right after the group was created"
 			}
 		}
 	}
-	return ""
+	return "the same as every cloud's default egress (all traffic to anywhere)"
 }
 
 // evalListEntry handles a managed prefix list change: its rules' sources are entries.

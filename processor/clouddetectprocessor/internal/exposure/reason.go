@@ -213,7 +213,7 @@ func (d *Detector) describe(b *strings.Builder, c *recCtx, slot int, cand *candi
 		b.WriteString("; rule re-enabled")
 	}
 	if cand.defEgress != "" {
-		b.WriteString("; default egress rule " + cand.defEgress + ", informational")
+		b.WriteString("; " + cand.defEgress + ", so informational")
 	}
 	if cand.allowed {
 		b.WriteString("; allowlisted")
