@@ -1,7 +1,6 @@
 package clouddetectprocessor
 
 import (
-	"errors"
 	"fmt"
 
 	"go.uber.org/zap"
@@ -34,43 +33,28 @@ func defaultDetectorsConfig() DetectorsConfig {
 	}
 }
 
-// detectorSpec ties a config section to its constructor, so enabling, validating and
-// building every detector is one loop rather than five copies.
+// detectorSpec ties a config section to its constructor, so enabling and building
+// every detector is one loop rather than five copies.
 type detectorSpec struct {
-	name     string
-	enabled  bool
-	validate func() error
-	build    func(*zap.Logger) (any, error)
+	name    string
+	enabled bool
+	build   func(*zap.Logger) (any, error)
 }
 
 func (c *DetectorsConfig) specs() []detectorSpec {
 	return []detectorSpec{
-		{"exposure", c.Exposure.Enabled, c.Exposure.Validate,
+		{"exposure", c.Exposure.Enabled,
 			func(l *zap.Logger) (any, error) { return exposure.New(c.Exposure, l) }},
-		{"error_rate", c.ErrorRate.Enabled, c.ErrorRate.Validate,
+		{"error_rate", c.ErrorRate.Enabled,
 			func(l *zap.Logger) (any, error) { return errorrate.New(c.ErrorRate, l) }},
-		{"saturation", c.Saturation.Enabled, c.Saturation.Validate,
+		{"saturation", c.Saturation.Enabled,
 			func(l *zap.Logger) (any, error) { return saturation.New(c.Saturation, l) }},
-		{"scaling_churn", c.ScalingChurn.Enabled, c.ScalingChurn.Validate,
+		{"scaling_churn", c.ScalingChurn.Enabled,
 			func(l *zap.Logger) (any, error) { return churn.New(c.ScalingChurn, l) }},
 		// abuse last: it correlates what the others found on the same item.
-		{"abuse", c.Abuse.Enabled, c.Abuse.Validate,
+		{"abuse", c.Abuse.Enabled,
 			func(l *zap.Logger) (any, error) { return abuse.New(c.Abuse, l) }},
 	}
-}
-
-// Validate checks every enabled detector's configuration.
-func (c *DetectorsConfig) Validate() error {
-	var errs error
-	for _, s := range c.specs() {
-		if !s.enabled {
-			continue
-		}
-		if err := s.validate(); err != nil {
-			errs = errors.Join(errs, fmt.Errorf("%s: %w", s.name, err))
-		}
-	}
-	return errs
 }
 
 // namedDetector is one enabled detector as the engine drives it.

@@ -107,6 +107,9 @@ func DefaultConfig() Config {
 
 // Validate checks the configuration.
 func (c *Config) Validate() error {
+	if !c.Enabled {
+		return nil
+	}
 	var errs []error
 	if _, err := parsePortList(c.HighRiskPorts); err != nil {
 		errs = append(errs, fmt.Errorf("high_risk_ports: %w", err))

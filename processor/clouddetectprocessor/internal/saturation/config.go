@@ -82,8 +82,8 @@ func DefaultMetrics() []MetricConfig {
 		u("k8s.node.cpu.utilization"),
 		u("k8s.pod.cpu_limit_utilization"),
 		u("k8s.pod.memory_limit_utilization"),
-		u("k8s.container.cpu.limit.utilization"),
-		u("k8s.container.cpu.limit.utilization"),
+		u("k8s.container.cpu_limit_utilization"), // kubeletstats receiver
+		u("k8s.container.cpu.limit_utilization"), // semantic conventions
 		u("jvm.cpu.recent_utilization"),
 		u("jvm.system.cpu.utilization"),
 		// AWS CloudWatch (metric streams name metrics amazonaws.com/AWS/<ns>/<name>).
@@ -132,32 +132,31 @@ func (c *Config) Validate() error {
 	}
 	var errs []error
 	if c.Threshold <= 0 || c.Threshold > 1 {
-		errs = append(errs, errors.New("saturation: threshold must be a ratio in (0,1]"))
+		errs = append(errs, errors.New("threshold must be a ratio in (0,1]"))
 	}
 	if c.Sustain < 0 || c.Realert < 0 || c.PinWindow <= 0 {
-		errs = append(errs, errors.New("saturation: sustain and realert must not be negative, pin_window must be positive"))
+		errs = append(errs, errors.New("sustain and realert must not be negative, pin_window must be positive"))
 	}
 	if c.RecurringDays < 0 || c.RecurringDays >= recurDays {
-		errs = append(errs, fmt.Errorf("saturation: recurring_days must be between 0 and %d", recurDays-1))
+		errs = append(errs, fmt.Errorf("recurring_days must be between 0 and %d", recurDays-1))
 	}
 	if c.MaxKeys < 1 {
-		errs = append(errs, errors.New("saturation: max_keys must be positive"))
+		errs = append(errs, errors.New("max_keys must be positive"))
 	}
 	for i, m := range c.Metrics {
 		if m.Name == "" {
-			errs = append(errs, fmt.Errorf("saturation: metrics[%d] needs a name", i))
+			errs = append(errs, fmt.Errorf("metrics[%d] needs a name", i))
 		}
 		if m.Kind != "" && m.Kind != KindUtilisation && m.Kind != KindCount {
-			errs = append(errs, fmt.Errorf("saturation: metrics[%d] kind %q must be %q or %q", i, m.Kind, KindUtilisation, KindCount))
+			errs = append(errs, fmt.Errorf("metrics[%d] kind %q must be %q or %q", i, m.Kind, KindUtilisation, KindCount))
 		}
 	}
-	if err := c.Anomaly.Validate(); err != nil {
-		errs = append(errs, err)
-	}
+	// c.Anomaly validates itself: confmap.Validate walks nested configs, and
+	// anomaly.NewScorer checks it again when the detector is built.
 	for _, ws := range [][]schedule.Window{c.ChangeWindows, c.ScheduledJobs} {
 		for i := range ws {
 			if err := ws[i].Validate(); err != nil {
-				errs = append(errs, fmt.Errorf("saturation: window %d: %w", i, err))
+				errs = append(errs, fmt.Errorf("window %d: %w", i, err))
 			}
 		}
 	}

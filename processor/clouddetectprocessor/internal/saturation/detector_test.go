@@ -167,7 +167,6 @@ func TestValidate(t *testing.T) {
 		"kind":        func(c *Config) { c.Metrics = []MetricConfig{{Name: "x", Kind: "gauge"}} },
 		"no name":     func(c *Config) { c.Metrics = []MetricConfig{{Kind: KindCount}} },
 		"pin window":  func(c *Config) { c.PinWindow = 0 },
-		"anomaly":     func(c *Config) { c.Anomaly.Sustain = 0 },
 		"window name": func(c *Config) { c.ChangeWindows = []schedule.Window{{}} },
 	} {
 		c := DefaultConfig()
@@ -176,7 +175,15 @@ func TestValidate(t *testing.T) {
 		_, err := New(c, nil)
 		assert.Error(t, err, name)
 	}
+	// The nested anomaly settings validate themselves (confmap walks them) and are
+	// checked again when the detector is built.
 	c := DefaultConfig()
+	c.Anomaly.Sustain = 0
+	assert.Error(t, c.Anomaly.Validate())
+	_, err := New(c, nil)
+	assert.Error(t, err)
+
+	c = DefaultConfig()
 	assert.NoError(t, c.Validate())
 	c = Config{}
 	assert.NoError(t, c.Validate(), "a disabled detector is not checked")
