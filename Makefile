@@ -54,6 +54,9 @@ lint:
 
 ## eval: replay the development datasets through the detectors and score them
 eval:
+	@echo "== exposure (AN1188): labelled audit records through the real decoder and processor"
+	$(GO) test -count=1 -run 'TestExposureCorpus' -v ./receiver/cloudauditreceiver/ | grep -E 'labels flagged|^(--- )?(PASS|FAIL)|Error'
+	@echo "== saturation anomaly scorer (AN1168) on NAB"
 	$(GO) run ./cmd/cloudwarden-eval nab -data $(NAB_DATA) -out $(CURDIR)/results
 	cd $(NABSCORE) && $(GO) run . -data $(abspath $(NAB_DATA)) -labels $(abspath $(NAB_LABELS)) -results $(CURDIR)/results -detector cloudwarden
 
