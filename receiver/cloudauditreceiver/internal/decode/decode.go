@@ -135,6 +135,7 @@ func New(cfg Config) (*Decoder, error) {
 		ev: event.New(),
 	}
 	d.strs.seed = maphash.MakeSeed()
+	d.body.strs = &d.strs
 	for k := range d.decoders {
 		d.decoders[k] = decoderFor(envelope.Kind(k))
 	}
@@ -157,6 +158,7 @@ func (d *Decoder) Decode(data []byte, origin string, observed int64, out plog.Lo
 	clear(d.groupIndex)
 	d.reader.Read(data, d)
 	res := d.res
+	clear(d.groups) // their strings may share event texts; do not keep those alive
 	d.out, d.onBad, d.groups = plog.Logs{}, nil, d.groups[:0]
 	return res
 }

@@ -11,8 +11,9 @@ type interner struct {
 	slots [4096]string
 }
 
-// maxIntern: longer strings are rarely repeated and costly to hash twice.
-const maxIntern = 64
+// maxIntern: longer strings are rarely repeated. User agents (up to ~200 bytes) and
+// role-session ARNs repeat in every call of a client, so they fit.
+const maxIntern = 256
 
 func (in *interner) get(b []byte) string {
 	if len(b) == 0 {

@@ -49,6 +49,11 @@ func (d *Decoder) Event(kind envelope.Kind, v *fastjson.Value, raw []byte, pos e
 		}
 	}()
 	ev.Reset()
+	// Attribute strings and the body share one copy of the event text (or the
+	// interner when the body keeps no text).
+	d.body.start(raw, v, d.cfg.Body != BodyNone)
+	defer d.body.end()
+	ev.Text = &d.body
 	decodeFn := d.decoders[kind]
 	if decodeFn == nil {
 		d.Reject(pos, envelope.ReasonUnknown, errors.New("no decoder"))
@@ -69,9 +74,9 @@ func (d *Decoder) Event(kind envelope.Kind, v *fastjson.Value, raw []byte, pos e
 	rec.SetObservedTimestamp(pcommon.Timestamp(d.observed))
 	switch d.cfg.Body {
 	case BodyMap:
-		d.putBody(rec.Body(), v, raw)
+		d.putBody(rec.Body(), v)
 	case BodyString:
-		rec.Body().SetStr(string(raw))
+		rec.Body().SetStr(d.body.text)
 	}
 	rec.MoveTo(d.records(ev).AppendEmpty())
 	d.res.Emitted++

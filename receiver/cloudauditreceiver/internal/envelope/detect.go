@@ -46,8 +46,12 @@ func (r *Reader) classify(v *fastjson.Value, hint Kind) Kind {
 
 // byKeys recognises each format by fields its documentation says every event carries.
 func byKeys(v *fastjson.Value) Kind {
-	if name := v.Get("eventName"); name != nil && name.Type() == fastjson.TypeString && (v.Exists("eventSource") || v.Exists("eventVersion")) {
-		return CloudTrail // CloudTrail record contents
+	if name := v.Get("eventName"); name != nil && name.Type() == fastjson.TypeString {
+		// CloudTrail record contents: eventSource is a string too (Azure's REST shape
+		// has both as objects).
+		if src := v.Get("eventSource"); src != nil && src.Type() == fastjson.TypeString || src == nil && v.Exists("eventVersion") {
+			return CloudTrail
+		}
 	}
 	if v.Exists("protoPayload") || (v.Exists("logName") && v.Exists("insertId")) {
 		return GCPAudit // LogEntry

@@ -29,6 +29,18 @@ type Event struct {
 	// Record is a scratch record owned by the pipeline. Decoders set Timestamp,
 	// severity and attributes; they leave Body, ObservedTimestamp and EventName alone.
 	Record plog.LogRecord
+
+	// Text, when set by the pipeline, makes strings from bytes of the event being
+	// decoded without a copy each (a substring of one copy of the event text that the
+	// body shares, or a cached repeated value). Decoders reach it through Str.
+	Text Strings
+}
+
+// Strings turns bytes of the current event (as fastjson returned them) into strings.
+// The result may share memory with the event's body, so it must be treated as
+// immutable, like every Go string.
+type Strings interface {
+	String(b []byte) string
 }
 
 // New returns an Event with an empty scratch record.
@@ -43,6 +55,27 @@ func (e *Event) Reset() {
 
 // Attrs is the record's attribute map.
 func (e *Event) Attrs() pcommon.Map { return e.Record.Attributes() }
+
+// Str returns b as a string: through Text when the pipeline set it, else a copy.
+// Use it for values taken from the event, so an attribute and the same value in the
+// body share one string.
+func (e *Event) Str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if e.Text != nil {
+		return e.Text.String(b)
+	}
+	return string(b)
+}
+
+// PutBytes sets a string attribute from bytes of the event (see Str), skipping empty
+// values like PutStr.
+func (e *Event) PutBytes(key string, b []byte) {
+	if len(b) > 0 {
+		e.Record.Attributes().PutStr(key, e.Str(b))
+	}
+}
 
 // PutStr sets a string attribute, skipping empty values so absent fields stay absent.
 func (e *Event) PutStr(key, val string) {
