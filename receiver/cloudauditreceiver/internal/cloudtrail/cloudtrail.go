@@ -3,7 +3,8 @@
 // delivery formats and hands this package one event value at a time.
 //
 // The decoder sits on the receiver's hot path: it visits the top-level object once,
-// converts each attribute to a string once, and uses no maps, reflection or fmt.
+// makes every attribute string through event.Event.Str (so it shares the body's copy
+// of the event text instead of allocating), and uses no maps, reflection or fmt.
 package cloudtrail
 
 import (
@@ -18,7 +19,6 @@ import (
 var (
 	errNotObject    = errors.New("cloudtrail: event is not a JSON object")
 	errNoEventName  = errors.New("cloudtrail: event has no eventName")
-	errNoEventTime  = errors.New("cloudtrail: event has no eventTime")
 	errNoDetail     = errors.New("eventbridge: envelope has no detail object")
 	errNotEventTime = errors.New("eventbridge: envelope has no time")
 )
@@ -29,6 +29,7 @@ type fields struct {
 	errorCode, errorMessage, awsRegion, recipientAccountID *fastjson.Value
 	sourceIP, userAgent, userIdentity, requestParameters   *fastjson.Value
 	responseElements, resources, additionalEventData       *fastjson.Value
+	shipperTime, insightDetails, sharedEventID             *fastjson.Value
 	digestHint                                             bool
 }
 
@@ -67,27 +68,49 @@ func (f *fields) collect(o *fastjson.Object) {
 			f.resources = v
 		case "additionalEventData":
 			f.additionalEventData = v
+		case "@timestamp":
+			f.shipperTime = v
+		case "insightDetails":
+			f.insightDetails = v
+		case "sharedEventID":
+			f.sharedEventID = v
 		case "digestPublicKeyFingerprint", "digestSignatureAlgorithm", "logFiles":
 			f.digestHint = true
 		}
 	})
 }
 
-// Matches reports whether v is a bare CloudTrail event: an object with eventName and
-// either eventSource or eventVersion. EventBridge envelopes (detail-type) do not match.
+// Matches reports whether v is a bare CloudTrail event: an object whose eventName is a
+// JSON string and whose eventSource is a JSON string (or absent with eventVersion
+// present, as in trimmed copies), or a CloudTrail Insights event (eventType
+// AwsCloudTrailInsight with an insightDetails object). Azure's REST shape has
+// eventName and eventSource as objects and does not match; EventBridge envelopes
+// (detail-type) do not match either.
 func Matches(v *fastjson.Value) bool {
 	if v == nil || v.Type() != fastjson.TypeObject {
 		return false
 	}
-	if v.Get("eventName") == nil {
+	if isInsight(v) {
+		return true
+	}
+	if name := v.Get("eventName"); name == nil || name.Type() != fastjson.TypeString {
 		return false
 	}
-	return v.Get("eventSource") != nil || v.Get("eventVersion") != nil
+	if src := v.Get("eventSource"); src != nil {
+		return src.Type() == fastjson.TypeString
+	}
+	return v.Get("eventVersion") != nil
+}
+
+// isInsight recognises a CloudTrail Insights event by its documented members.
+func isInsight(v *fastjson.Value) bool {
+	d := v.Get("insightDetails")
+	return d != nil && d.Type() == fastjson.TypeObject && b2s(v.GetStringBytes("eventType")) == eventTypeInsight
 }
 
 // Decode fills ev from one CloudTrail event. It returns event.ErrSkip for a digest
-// file that reached it, and an error only when the event has no eventName or
-// eventTime; any other odd field is skipped and the rest of the event is kept.
+// file that reached it, and an error only when the event has no eventName (and is not
+// an Insights event); any other odd field is skipped and the rest of the event is kept.
 func Decode(v *fastjson.Value, ev *event.Event) error {
 	return decode(v, ev, nil)
 }
@@ -101,6 +124,12 @@ func decode(v *fastjson.Value, ev *event.Event, env *envelope) error {
 	var f fields
 	f.collect(o)
 
+	if b2s(bytesOf(f.eventType)) == eventTypeInsight && f.insightDetails != nil && f.insightDetails.Type() == fastjson.TypeObject {
+		putTime(ev, &f, env)
+		putResource(ev, &f, env)
+		putInsight(ev, &f)
+		return nil
+	}
 	name := bytesOf(f.eventName)
 	if len(name) == 0 {
 		if f.digestHint {
@@ -108,63 +137,74 @@ func decode(v *fastjson.Value, ev *event.Event, env *envelope) error {
 		}
 		return errNoEventName
 	}
-	timeText := bytesOf(f.eventTime)
-	if len(timeText) == 0 {
-		if env == nil || len(env.time) == 0 {
-			return errNoEventTime
-		}
-		timeText = env.time
-	}
-	// An eventTime we cannot read (placeholders in hand-written samples) leaves the
-	// timestamp unset rather than losing the record; the pipeline still sets the
-	// observed time.
-	if t, ok := parseTime(timeText); ok {
-		ev.SetTime(t)
-	}
+	putTime(ev, &f, env)
+	putResource(ev, &f, env)
 
-	ev.Provider = schema.ProviderAWS
-	ev.AccountID = str(f.recipientAccountID)
-	if ev.AccountID == "" && f.userIdentity != nil {
-		ev.AccountID = strField(f.userIdentity, "accountId")
-	}
-	ev.Region = str(f.awsRegion)
-	if env != nil {
-		if ev.AccountID == "" {
-			ev.AccountID = string(env.account)
-		}
-		if ev.Region == "" {
-			ev.Region = string(env.region)
-		}
-	}
-
-	attrs := ev.Attrs()
-	attrs.EnsureCapacity(16)
-	ev.PutStr(schema.AttrRPCService, str(f.eventSource))
-	ev.PutStr(schema.AttrRPCMethod, string(name))
-	ev.PutStr(schema.AttrEventID, str(f.eventID))
-	ev.PutStr(schema.AttrSourceAddress, str(f.sourceIP))
-	ev.PutStr(schema.AttrUserAgent, str(f.userAgent))
+	// Exact capacity: the attribute slice is one allocation per record, and its bytes
+	// count (pdata pays 40 bytes per slot).
+	ev.Attrs().EnsureCapacity(callAttrs + actionAttrs(name))
+	ev.PutBytes(schema.AttrRPCService, bytesOf(f.eventSource))
+	ev.PutBytes(schema.AttrRPCMethod, name)
+	ev.PutBytes(schema.AttrEventID, bytesOf(f.eventID))
+	ev.PutBytes(schema.AttrSourceAddress, bytesOf(f.sourceIP))
+	ev.PutBytes(schema.AttrUserAgent, bytesOf(f.userAgent))
 
 	putOutcome(ev, &f)
 	putIdentity(ev, &f)
 
-	resourceID := firstResourceARN(f.resources)
+	resourceID := ev.Str(firstResourceARN(f.resources))
 	target := decodeAction(ev, &f, name)
 	if resourceID == "" {
 		resourceID = target
 	}
 	if resourceID == "" {
-		resourceID = requestTarget(f.requestParameters)
+		resourceID = ev.Str(requestTarget(f.requestParameters))
 	}
 	ev.PutStr(schema.AttrResourceID, resourceID)
 	return nil
+}
+
+// putTime sets the record's timestamp from the event's own time: eventTime, else the
+// EventBridge envelope's time, else a log shipper's @timestamp (Logstash moves
+// eventTime there). With none of them, or one we cannot read (placeholders in
+// hand-written samples), the timestamp stays unset rather than losing the record; the
+// pipeline still sets the observed time.
+func putTime(ev *event.Event, f *fields, env *envelope) {
+	text := bytesOf(f.eventTime)
+	if len(text) == 0 && env != nil {
+		text = env.time
+	}
+	if len(text) == 0 {
+		text = bytesOf(f.shipperTime)
+	}
+	if t, ok := parseTime(text); ok {
+		ev.SetTime(t)
+	}
+}
+
+// putResource sets the resource identity: AWS, the account and the region.
+func putResource(ev *event.Event, f *fields, env *envelope) {
+	ev.Provider = schema.ProviderAWS
+	ev.AccountID = ev.Str(bytesOf(f.recipientAccountID))
+	if ev.AccountID == "" && f.userIdentity != nil && f.userIdentity.Type() == fastjson.TypeObject {
+		ev.AccountID = ev.Str(bytesOf(f.userIdentity.Get("accountId")))
+	}
+	ev.Region = ev.Str(bytesOf(f.awsRegion))
+	if env != nil {
+		if ev.AccountID == "" {
+			ev.AccountID = ev.Str(env.account)
+		}
+		if ev.Region == "" {
+			ev.Region = ev.Str(env.region)
+		}
+	}
 }
 
 // putOutcome: errorCode marks failure. ConsoleLogin failures carry no errorCode, only
 // responseElements.ConsoleLogin = "Failure" and an errorMessage.
 func putOutcome(ev *event.Event, f *fields) {
 	if code := bytesOf(f.errorCode); len(code) > 0 {
-		ev.SetOutcome(false, string(code))
+		ev.SetOutcome(false, ev.Str(code))
 		return
 	}
 	if f.errorCode != nil && f.errorCode.Type() != fastjson.TypeNull && f.errorCode.Type() != fastjson.TypeString {
@@ -178,52 +218,109 @@ func putOutcome(ev *event.Event, f *fields) {
 			if len(msg) == 0 {
 				msg = r
 			}
-			ev.SetOutcome(false, string(msg))
+			ev.SetOutcome(false, ev.Str(msg))
 			return
 		}
 	}
 	ev.SetOutcome(true, "")
 }
 
-// firstResourceARN returns resources[0].ARN.
-func firstResourceARN(res *fastjson.Value) string {
+// firstResourceARN returns resources[0].ARN (the first resource that has one).
+func firstResourceARN(res *fastjson.Value) []byte {
 	if res == nil || res.Type() != fastjson.TypeArray {
-		return ""
+		return nil
 	}
 	a, _ := res.Array()
 	for _, r := range a {
 		if r.Type() != fastjson.TypeObject {
 			continue
 		}
-		if s := strField(r, "ARN"); s != "" {
+		if s := bytesOf(r.Get("ARN")); len(s) > 0 {
 			return s
 		}
-		if s := strField(r, "arn"); s != "" {
+		if s := bytesOf(r.Get("arn")); len(s) > 0 {
 			return s
 		}
 	}
-	return ""
+	return nil
 }
 
-// targetKeys are requestParameters members that name the call's target, most
-// specific first. They cover the network, scaling and identity calls detectors use.
-var targetKeys = [...]string{
-	"groupId", "networkAclId", "prefixListId", "instanceName", "autoScalingGroupName",
-	"dBSecurityGroupName", "instanceId", "bucketName", "functionName", "roleName",
-	"userName", "policyArn", "keyId", "name", "groupName",
+// targetRank ranks the requestParameters members that name the call's target, most
+// specific first (0 best, -1 not a target). They cover the network, scaling and
+// identity calls detectors use.
+func targetRank(k []byte) int {
+	switch b2s(k) {
+	case "groupId":
+		return 0
+	case "networkAclId":
+		return 1
+	case "prefixListId":
+		return 2
+	case "instanceName":
+		return 3
+	case "autoScalingGroupName":
+		return 4
+	case "dBSecurityGroupName":
+		return 5
+	case "instanceId":
+		return 6
+	case "bucketName":
+		return 7
+	case "functionName":
+		return 8
+	case "roleName":
+		return 9
+	case "userName":
+		return 10
+	case "policyArn":
+		return 11
+	case "keyId":
+		return 12
+	case "name":
+		return 13
+	case "groupName":
+		return 14
+	}
+	return -1
 }
 
-// requestTarget returns the first target id found in requestParameters.
-func requestTarget(rp *fastjson.Value) string {
+// requestTarget returns the best-ranked target id in requestParameters, in one pass.
+func requestTarget(rp *fastjson.Value) []byte {
 	if rp == nil || rp.Type() != fastjson.TypeObject {
-		return ""
+		return nil
 	}
-	for _, k := range targetKeys {
-		if s := strField(rp, k); s != "" {
-			return s
+	o, _ := rp.Object()
+	var best []byte
+	bestRank := -1
+	o.Visit(func(k []byte, v *fastjson.Value) {
+		r := targetRank(k)
+		if r < 0 || (bestRank >= 0 && r >= bestRank) {
+			return
 		}
+		if b := bytesOf(v); len(b) > 0 {
+			best, bestRank = b, r
+		}
+	})
+	return best
+}
+
+// callAttrs is the most attributes an API call gets before decodeAction: rpc.service,
+// rpc.method, event id, source, user agent, outcome, error.type, user.id, principal
+// type, access key id, credential type, mfa, resource id.
+const callAttrs = 13
+
+// actionAttrs is how many attributes decodeAction may add for the call.
+func actionAttrs(name []byte) int {
+	switch b2s(name) {
+	case "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress",
+		"ModifySecurityGroupRules", "DeleteSecurityGroup", "CreateNetworkAclEntry", "ReplaceNetworkAclEntry", "DeleteNetworkAclEntry",
+		"CreateManagedPrefixList", "ModifyManagedPrefixList", "OpenInstancePublicPorts", "PutInstancePublicPorts", "CloseInstancePublicPorts",
+		"AuthorizeDBSecurityGroupIngress", "RevokeDBSecurityGroupIngress":
+		return 2 // cloud.network_rule.change, cloud.network_rule.rules
+	case "SetDesiredCapacity", "UpdateAutoScalingGroup", "CreateAutoScalingGroup":
+		return 6 // autoscaler.group.name/kind, cloud.scaling.*
 	}
-	return ""
+	return 0
 }
 
 // decodeAction adds what is specific to the call: network-rule changes and scaling
@@ -243,7 +340,7 @@ func decodeAction(ev *event.Event, f *fields, name []byte) string {
 		return modifySecurityGroupRules(ev, f)
 	case "DeleteSecurityGroup":
 		schema.PutRules(ev.Attrs(), schema.ChangeRemove, nil)
-		return requestTarget(f.requestParameters)
+		return ev.Str(requestTarget(f.requestParameters))
 	case "CreateNetworkAclEntry":
 		return networkACLEntry(ev, f, schema.ChangeAdd)
 	case "ReplaceNetworkAclEntry":

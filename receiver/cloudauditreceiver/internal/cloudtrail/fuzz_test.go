@@ -28,6 +28,9 @@ func FuzzDecode(f *testing.F) {
 		`{"detail-type":"EC2 Instance Launch Successful","source":"aws.autoscaling","time":"t","detail":{"Cause":"desired capacity from 99999999999999 to "}}`,
 		`{"detail-type":"AWS API Call via CloudTrail","detail":{"eventName":"X"}}`,
 		`{"eventName":"X","eventTime":"2025-01-01T00:00:00Z","userIdentity":{"type":"AWSAccount","sessionContext":"x","accessKeyId":7}}`,
+		`{"eventType":"AwsCloudTrailInsight","insightDetails":{"state":"Start","insightContext":{"statistics":{"insight":{"average":1e400}}}}}`,
+		`{"eventName":"X","eventSource":"s3.amazonaws.com","@timestamp":"2020-09-14T00:44:23.000Z"}`,
+		`{"eventName":{"value":"X"},"eventSource":{"value":"Y"}}`,
 	} {
 		f.Add([]byte(s))
 	}

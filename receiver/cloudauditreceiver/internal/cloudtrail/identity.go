@@ -41,13 +41,13 @@ func putIdentity(ev *event.Event, f *fields) {
 
 	switch {
 	case len(arn) > 0:
-		ev.PutStr(schema.AttrUserID, string(arn))
+		ev.PutStr(schema.AttrUserID, ev.Str(arn))
 	case len(principalID) > 0:
-		ev.PutStr(schema.AttrUserID, string(principalID))
+		ev.PutStr(schema.AttrUserID, ev.Str(principalID))
 	case len(invokedBy) > 0:
-		ev.PutStr(schema.AttrUserID, string(invokedBy))
+		ev.PutStr(schema.AttrUserID, ev.Str(invokedBy))
 	case len(userName) > 0:
-		ev.PutStr(schema.AttrUserID, string(userName))
+		ev.PutStr(schema.AttrUserID, ev.Str(userName))
 	}
 
 	if p := principalType(typ, principalID, invokedBy); p != "" {
@@ -55,7 +55,7 @@ func putIdentity(ev *event.Event, f *fields) {
 	}
 
 	if len(keyID) > 0 {
-		ev.Attrs().PutStr(schema.AttrAccessKeyID, string(keyID))
+		ev.Attrs().PutStr(schema.AttrAccessKeyID, ev.Str(keyID))
 	}
 
 	var mfaAttr, fromConsole *fastjson.Value

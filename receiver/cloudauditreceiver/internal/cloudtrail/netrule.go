@@ -74,9 +74,9 @@ func readPermDefault(v *fastjson.Value) ipPerm {
 // sourceSecurityGroupName), then bare rule ids (revoke by securityGroupRuleId).
 func securityGroupChange(ev *event.Event, f *fields, change, direction string) string {
 	rp := f.requestParameters
-	target := strField(rp, "groupId")
+	target := strFieldOf(ev, rp, "groupId")
 	if target == "" {
-		target = strField(rp, "groupName")
+		target = strFieldOf(ev, rp, "groupName")
 	}
 	var rules []schema.NetworkRule
 
@@ -91,36 +91,36 @@ func securityGroupChange(ev *event.Event, f *fields, change, direction string) s
 				}
 			}
 			p := readPermDefault(item)
-			peer := strField(item, "cidrIpv4")
+			peer := strFieldOf(ev, item, "cidrIpv4")
 			if peer == "" {
-				peer = strField(item, "cidrIpv6")
+				peer = strFieldOf(ev, item, "cidrIpv6")
 			}
 			if peer == "" {
-				peer = strField(item, "prefixListId")
+				peer = strFieldOf(ev, item, "prefixListId")
 			}
 			if peer == "" {
 				if ref := item.Get("referencedGroupInfo"); ref != nil {
-					peer = strField(ref, "groupId")
+					peer = strFieldOf(ev, ref, "groupId")
 				}
 			}
 			r := newRule(dir, p.proto, p.ports, peer)
-			r.RuleID = strField(item, "securityGroupRuleId")
-			r.Description = strField(item, "description")
+			r.RuleID = strFieldOf(ev, item, "securityGroupRuleId")
+			r.Description = strFieldOf(ev, item, "description")
 			rules = append(rules, r)
 		})
 	}
 
 	if len(rules) == 0 {
 		eachItem(getFirst(rp, "ipPermissions", "IpPermissions"), func(perm *fastjson.Value) {
-			rules = appendPermissionRules(rules, direction, perm)
+			rules = appendPermissionRules(ev, rules, direction, perm)
 		})
 	}
 
 	if len(rules) == 0 && rp != nil {
-		cidr := strField(rp, "cidrIp")
-		group := strField(rp, "sourceSecurityGroupName")
+		cidr := strFieldOf(ev, rp, "cidrIp")
+		group := strFieldOf(ev, rp, "sourceSecurityGroupName")
 		if group == "" {
-			group = strField(rp, "sourceSecurityGroupId")
+			group = strFieldOf(ev, rp, "sourceSecurityGroupId")
 		}
 		if cidr != "" || group != "" || rp.Get("ipProtocol") != nil {
 			p := readPermDefault(rp)
@@ -144,10 +144,10 @@ func securityGroupChange(ev *event.Event, f *fields, change, direction string) s
 		// RevokeSecurityGroupIngress/Egress by rule id: no body, only ids.
 		ids := getFirst(rp, "securityGroupRuleIds", "SecurityGroupRuleId")
 		eachString(ids, func(b []byte) {
-			rules = append(rules, schema.NetworkRule{Direction: direction, Action: schema.ActionAllow, RuleID: string(b)})
+			rules = append(rules, schema.NetworkRule{Direction: direction, Action: schema.ActionAllow, RuleID: ev.Str(b)})
 		})
 		eachItem(ids, func(item *fastjson.Value) {
-			if id := strField(item, "securityGroupRuleId"); id != "" {
+			if id := strFieldOf(ev, item, "securityGroupRuleId"); id != "" {
 				rules = append(rules, schema.NetworkRule{Direction: direction, Action: schema.ActionAllow, RuleID: id})
 			}
 		})
@@ -158,7 +158,7 @@ func securityGroupChange(ev *event.Event, f *fields, change, direction string) s
 }
 
 // appendPermissionRules expands one ipPermissions item into a rule per peer.
-func appendPermissionRules(rules []schema.NetworkRule, direction string, perm *fastjson.Value) []schema.NetworkRule {
+func appendPermissionRules(ev *event.Event, rules []schema.NetworkRule, direction string, perm *fastjson.Value) []schema.NetworkRule {
 	p := readPermDefault(perm)
 	n := len(rules)
 	add := func(peer string, desc string) {
@@ -167,36 +167,36 @@ func appendPermissionRules(rules []schema.NetworkRule, direction string, perm *f
 		rules = append(rules, r)
 	}
 	eachItem(getFirst(perm, "ipRanges", "IpRanges"), func(x *fastjson.Value) {
-		if c := strField(x, "cidrIp"); c != "" {
-			add(c, strField(x, "description"))
-		} else if c := strField(x, "CidrIp"); c != "" {
-			add(c, strField(x, "Description"))
+		if c := strFieldOf(ev, x, "cidrIp"); c != "" {
+			add(c, strFieldOf(ev, x, "description"))
+		} else if c := strFieldOf(ev, x, "CidrIp"); c != "" {
+			add(c, strFieldOf(ev, x, "Description"))
 		}
 	})
 	eachItem(getFirst(perm, "ipv6Ranges", "Ipv6Ranges"), func(x *fastjson.Value) {
-		if c := strField(x, "cidrIpv6"); c != "" {
-			add(c, strField(x, "description"))
-		} else if c := strField(x, "CidrIpv6"); c != "" {
-			add(c, strField(x, "Description"))
+		if c := strFieldOf(ev, x, "cidrIpv6"); c != "" {
+			add(c, strFieldOf(ev, x, "description"))
+		} else if c := strFieldOf(ev, x, "CidrIpv6"); c != "" {
+			add(c, strFieldOf(ev, x, "Description"))
 		}
 	})
 	eachItem(getFirst(perm, "prefixListIds", "PrefixListIds"), func(x *fastjson.Value) {
-		if c := strField(x, "prefixListId"); c != "" {
-			add(c, strField(x, "description"))
-		} else if c := strField(x, "PrefixListId"); c != "" {
-			add(c, strField(x, "Description"))
+		if c := strFieldOf(ev, x, "prefixListId"); c != "" {
+			add(c, strFieldOf(ev, x, "description"))
+		} else if c := strFieldOf(ev, x, "PrefixListId"); c != "" {
+			add(c, strFieldOf(ev, x, "Description"))
 		}
 	})
 	eachItem(getFirst(perm, "groups", "UserIdGroupPairs"), func(x *fastjson.Value) {
-		id := strField(x, "groupId")
+		id := strFieldOf(ev, x, "groupId")
 		if id == "" {
-			id = strField(x, "GroupId")
+			id = strFieldOf(ev, x, "GroupId")
 		}
 		if id == "" {
-			id = strField(x, "groupName")
+			id = strFieldOf(ev, x, "groupName")
 		}
 		if id != "" {
-			add(id, strField(x, "description"))
+			add(id, strFieldOf(ev, x, "description"))
 		}
 	})
 	if len(rules) == n && p.proto != "" {
@@ -216,7 +216,7 @@ func modifySecurityGroupRules(ev *event.Event, f *fields) string {
 	if w := getFirst(req, "ModifySecurityGroupRulesRequest"); w != nil {
 		req = w
 	}
-	target := str(getFirst(req, "GroupId", "groupId"))
+	target := strOf(ev, getFirst(req, "GroupId", "groupId"))
 	var rules []schema.NetworkRule
 	list := getFirst(req, "SecurityGroupRule", "SecurityGroupRules", "securityGroupRules", "securityGroupRule")
 	eachItem(list, func(item *fastjson.Value) {
@@ -225,19 +225,19 @@ func modifySecurityGroupRules(ev *event.Event, f *fields) string {
 			body = item
 		}
 		p := readPerm(body, [2]string{"IpProtocol", "ipProtocol"}, [2]string{"FromPort", "fromPort"}, [2]string{"ToPort", "toPort"})
-		peer := str(getFirst(body, "CidrIpv4", "cidrIpv4"))
+		peer := strOf(ev, getFirst(body, "CidrIpv4", "cidrIpv4"))
 		if peer == "" {
-			peer = str(getFirst(body, "CidrIpv6", "cidrIpv6"))
+			peer = strOf(ev, getFirst(body, "CidrIpv6", "cidrIpv6"))
 		}
 		if peer == "" {
-			peer = str(getFirst(body, "PrefixListId", "prefixListId"))
+			peer = strOf(ev, getFirst(body, "PrefixListId", "prefixListId"))
 		}
 		if peer == "" {
-			peer = str(getFirst(body, "ReferencedGroupId", "referencedGroupId"))
+			peer = strOf(ev, getFirst(body, "ReferencedGroupId", "referencedGroupId"))
 		}
 		r := newRule("", p.proto, p.ports, peer)
-		r.RuleID = str(getFirst(item, "SecurityGroupRuleId", "securityGroupRuleId"))
-		r.Description = str(getFirst(body, "Description", "description"))
+		r.RuleID = strOf(ev, getFirst(item, "SecurityGroupRuleId", "securityGroupRuleId"))
+		r.Description = strOf(ev, getFirst(body, "Description", "description"))
 		rules = append(rules, r)
 	})
 	schema.PutRules(ev.Attrs(), schema.ChangeModify, rules)
@@ -250,7 +250,7 @@ func modifySecurityGroupRules(ev *event.Event, f *fields) string {
 // under which EC2 itself identifies an entry.
 func networkACLEntry(ev *event.Event, f *fields, change string) string {
 	rp := f.requestParameters
-	acl := strField(rp, "networkAclId")
+	acl := strFieldOf(ev, rp, "networkAclId")
 	direction := schema.DirectionIngress
 	if eg, ok := boolOf(getFirst(rp, "egress")); ok && eg {
 		direction = schema.DirectionEgress
@@ -275,9 +275,9 @@ func networkACLEntry(ev *event.Event, f *fields, change string) string {
 		from, hasFrom := intField(pr, "from")
 		to, hasTo := intField(pr, "to")
 		r.PortRanges = portRanges(r.Protocol, from, to, hasFrom, hasTo)
-		peer := strField(rp, "cidrBlock")
+		peer := strFieldOf(ev, rp, "cidrBlock")
 		if peer == "" {
-			peer = strField(rp, "ipv6CidrBlock")
+			peer = strFieldOf(ev, rp, "ipv6CidrBlock")
 		}
 		if peer != "" {
 			if direction == schema.DirectionEgress {
@@ -302,7 +302,7 @@ func managedPrefixList(ev *event.Event, f *fields) string {
 	if w := getFirst(req, "CreateManagedPrefixListRequest", "ModifyManagedPrefixListRequest"); w != nil {
 		req = w
 	}
-	target := str(getFirst(req, "PrefixListId", "prefixListId"))
+	target := strOf(ev, getFirst(req, "PrefixListId", "prefixListId"))
 	if target == "" {
 		re := f.responseElements
 		for _, w := range [...]string{"CreateManagedPrefixListResponse", "ModifyManagedPrefixListResponse"} {
@@ -312,24 +312,24 @@ func managedPrefixList(ev *event.Event, f *fields) string {
 			}
 		}
 		if pl := getFirst(re, "prefixList", "PrefixList"); pl != nil {
-			target = str(getFirst(pl, "prefixListId", "PrefixListId"))
+			target = strOf(ev, getFirst(pl, "prefixListId", "PrefixListId"))
 		}
 	}
 	if target == "" {
-		target = str(getFirst(req, "PrefixListName", "prefixListName"))
+		target = strOf(ev, getFirst(req, "PrefixListName", "prefixListName"))
 	}
 
 	entries := func(list *fastjson.Value) []schema.NetworkRule {
 		var rules []schema.NetworkRule
 		eachItem(list, func(e *fastjson.Value) {
-			c := str(getFirst(e, "Cidr", "cidr"))
+			c := strOf(ev, getFirst(e, "Cidr", "cidr"))
 			if c == "" {
 				return
 			}
 			rules = append(rules, schema.NetworkRule{
 				Action:      schema.ActionAllow,
 				Sources:     []string{c},
-				Description: str(getFirst(e, "Description", "description")),
+				Description: strOf(ev, getFirst(e, "Description", "description")),
 			})
 		})
 		return rules
@@ -360,7 +360,7 @@ func lightsailPorts(ev *event.Event, f *fields, change string) string {
 		p := readPerm(pi, [2]string{"protocol", "Protocol"}, [2]string{"fromPort", "FromPort"}, [2]string{"toPort", "ToPort"})
 		n := len(rules)
 		add := func(b []byte) {
-			rules = append(rules, newRule(schema.DirectionIngress, p.proto, p.ports, string(b)))
+			rules = append(rules, newRule(schema.DirectionIngress, p.proto, p.ports, ev.Str(b)))
 		}
 		eachString(pi.Get("cidrs"), add)
 		eachString(pi.Get("ipv6Cidrs"), add)
@@ -370,7 +370,7 @@ func lightsailPorts(ev *event.Event, f *fields, change string) string {
 		}
 	})
 	schema.PutRules(ev.Attrs(), change, rules)
-	return strField(rp, "instanceName")
+	return strFieldOf(ev, rp, "instanceName")
 }
 
 // dbSecurityGroupIngress handles RDS Authorize/RevokeDBSecurityGroupIngress (EC2-Classic
@@ -378,13 +378,13 @@ func lightsailPorts(ev *event.Event, f *fields, change string) string {
 // not name, so the rule covers all TCP ports.
 func dbSecurityGroupIngress(ev *event.Event, f *fields, change string) string {
 	rp := f.requestParameters
-	target := str(getFirst(rp, "dBSecurityGroupName", "DBSecurityGroupName", "dbSecurityGroupName"))
+	target := strOf(ev, getFirst(rp, "dBSecurityGroupName", "DBSecurityGroupName", "dbSecurityGroupName"))
 	ports := []schema.PortRange{schema.AllPortRange}
 	var rules []schema.NetworkRule
-	if c := str(getFirst(rp, "cIDRIP", "CIDRIP", "cidrip", "cidrIp", "cIDRIp")); c != "" {
+	if c := strOf(ev, getFirst(rp, "cIDRIP", "CIDRIP", "cidrip", "cidrIp", "cIDRIp")); c != "" {
 		rules = append(rules, newRule(schema.DirectionIngress, "tcp", ports, c))
 	}
-	if g := str(getFirst(rp, "eC2SecurityGroupId", "EC2SecurityGroupId", "eC2SecurityGroupName", "EC2SecurityGroupName")); g != "" {
+	if g := strOf(ev, getFirst(rp, "eC2SecurityGroupId", "EC2SecurityGroupId", "eC2SecurityGroupName", "EC2SecurityGroupName")); g != "" {
 		rules = append(rules, newRule(schema.DirectionIngress, "tcp", ports, g))
 	}
 	schema.PutRules(ev.Attrs(), change, rules)

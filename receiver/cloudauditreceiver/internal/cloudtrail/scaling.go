@@ -83,14 +83,14 @@ func autoScalingEvent(ev *event.Event, env *envelope, method string) error {
 	}
 	d := env.detail
 	ev.Provider = schema.ProviderAWS
-	ev.AccountID = string(env.account)
-	ev.Region = string(env.region)
+	ev.AccountID = ev.Str(env.account)
+	ev.Region = ev.Str(env.region)
 
 	attrs := ev.Attrs()
 	attrs.EnsureCapacity(16)
 	attrs.PutStr(schema.AttrRPCService, "autoscaling.amazonaws.com")
 	attrs.PutStr(schema.AttrRPCMethod, method)
-	ev.PutStr(schema.AttrEventID, string(env.id))
+	ev.PutBytes(schema.AttrEventID, env.id)
 	attrs.PutStr(schema.AttrUserID, "autoscaling.amazonaws.com")
 	attrs.PutStr(schema.AttrPrincipalType, schema.PrincipalService)
 	attrs.PutStr(schema.AttrSourceAddress, "autoscaling.amazonaws.com")
@@ -114,11 +114,11 @@ func autoScalingEvent(ev *event.Event, env *envelope, method string) error {
 	if env.resources != nil && env.resources.Type() == fastjson.TypeArray {
 		a, _ := env.resources.Array()
 		if len(a) > 0 {
-			ev.PutStr(schema.AttrResourceID, str(a[0]))
+			ev.PutStr(schema.AttrResourceID, strOf(ev, a[0]))
 		}
 	}
 
-	group := strField(d, "AutoScalingGroupName")
+	group := strFieldOf(ev, d, "AutoScalingGroupName")
 	ev.PutStr(schema.AttrScalingGroupName, group)
 	attrs.PutStr(schema.AttrScalingGroupKind, schema.ScalingKindVM)
 	cause := bytesOf(d.Get("Cause"))
@@ -194,7 +194,7 @@ func putSizes(ev *event.Event, oldSize, newSize int64, hasOld bool) {
 // unknown; at_max is set when the requested desired size equals the requested max.
 func scalingCall(ev *event.Event, f *fields) string {
 	rp := f.requestParameters
-	group := strField(rp, "autoScalingGroupName")
+	group := strFieldOf(ev, rp, "autoScalingGroupName")
 	if group == "" {
 		return ""
 	}

@@ -5,6 +5,8 @@ import (
 	"unsafe"
 
 	"github.com/valyala/fastjson"
+
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
 )
 
 // Real CloudTrail producers (and the tools that re-serialise it) disagree on types:
@@ -12,21 +14,19 @@ import (
 // {"items": [...]}. These helpers read a field leniently and report whether a usable
 // value was there, so one oddly typed field never costs the whole event.
 
-// str returns the string value of v as a new string ("" when absent or not a string).
-func str(v *fastjson.Value) string {
-	if v == nil || v.Type() != fastjson.TypeString {
-		return ""
-	}
-	b, _ := v.StringBytes()
-	return string(b)
+// strOf returns the string value of v ("" when absent or not a string), made through
+// the event's string source (event.Event.Str) so it shares memory with the body
+// instead of being copied.
+func strOf(ev *event.Event, v *fastjson.Value) string {
+	return ev.Str(bytesOf(v))
 }
 
-// strField is str(v.Get(key)).
-func strField(v *fastjson.Value, key string) string {
+// strFieldOf is strOf(ev, v.Get(key)).
+func strFieldOf(ev *event.Event, v *fastjson.Value, key string) string {
 	if v == nil {
 		return ""
 	}
-	return str(v.Get(key))
+	return ev.Str(bytesOf(v.Get(key)))
 }
 
 // bytesOf returns the bytes of a string value without copying; valid while the
