@@ -12,6 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	// Windows name IANA time zones; collectors often run in minimal images without a
+	// zoneinfo database, so the binary carries its own (~450 KB).
+	_ "time/tzdata"
 )
 
 // Window is a recurring or one-off period, as configured.
