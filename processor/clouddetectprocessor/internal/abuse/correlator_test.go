@@ -7,10 +7,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
-	"go.uber.org/zap"
 
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/churn"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detection"
+	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detectortest"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/errorrate"
 )
 
@@ -32,14 +32,7 @@ func finding(r *detection.Rule, subject string, score float64, at time.Duration)
 }
 
 func newDetector(t *testing.T, mod func(*Config)) *Detector {
-	t.Helper()
-	cfg := DefaultConfig()
-	if mod != nil {
-		mod(&cfg)
-	}
-	d, err := New(cfg, zap.NewNop())
-	require.NoError(t, err)
-	return d
+	return detectortest.New(t, DefaultConfig, New, mod)
 }
 
 // feed runs one item's findings through Correlate and returns what it appended.
@@ -49,13 +42,7 @@ func feed(d *Detector, res pcommon.Resource, fs ...detection.Finding) detection.
 	return out[len(fs):]
 }
 
-func uuids(f detection.Findings) []string {
-	var r []string
-	for _, x := range f {
-		r = append(r, x.Rule.UUID+"/"+x.Severity.String())
-	}
-	return r
-}
+func uuids(f detection.Findings) []string { return detectortest.Rules(f) }
 
 func TestFullCompositeWithLearnedGroup(t *testing.T) {
 	d := newDetector(t, nil)

@@ -1,59 +1,55 @@
 package abuse
 
 import (
-	"encoding/binary"
 	"errors"
+
+	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/snapshot"
 )
 
 // StateKey names the detector's entry in the storage extension.
 func (d *Detector) StateKey() string { return "abuse" }
 
-const snapshotVersion = 1
+// Snapshot layout: "AB", version, uvarint count, then per learned mapping (least
+// recently used first) the group and service as length-prefixed strings.
+const (
+	snapshotMagic   = "AB"
+	snapshotVersion = 1
+)
 
 // Snapshot keeps the learned group→service mappings as (group, service) pairs (signals
 // are minutes old at most and not worth keeping over a restart; configured mappings are
 // rebuilt from config, and win over a restored learned one).
 func (d *Detector) Snapshot() ([]byte, error) {
-	buf := []byte{'A', 'B', snapshotVersion}
-	var hashes []uint64
-	d.groups.Range(func(k uint64, e *groupEntry) bool {
+	learned := 0
+	d.groups.RangeOldest(func(_ uint64, e *groupEntry) bool {
 		if e.source == srcLearned {
-			hashes = append(hashes, k)
+			learned++
 		}
 		return true
 	})
-	buf = binary.AppendUvarint(buf, uint64(len(hashes)))
-	for i := len(hashes) - 1; i >= 0; i-- {
-		e, _ := d.groups.Peek(hashes[i])
-		buf = appendString(buf, e.group)
-		buf = appendString(buf, e.service)
-	}
-	return buf, nil
+	w := snapshot.NewWriter(snapshotMagic, snapshotVersion, 0)
+	w.Uvarint(uint64(learned))
+	d.groups.RangeOldest(func(_ uint64, e *groupEntry) bool {
+		if e.source == srcLearned {
+			w.String(e.group)
+			w.String(e.service)
+		}
+		return true
+	})
+	return w.Bytes(), nil
 }
 
 var errCorrupt = errors.New("abuse: corrupt snapshot")
 
 // Restore loads mappings written by Snapshot.
 func (d *Detector) Restore(b []byte) error {
-	if len(b) == 0 {
-		return nil
-	}
-	if len(b) < 3 || b[0] != 'A' || b[1] != 'B' || b[2] != snapshotVersion {
+	r, n, ok := snapshot.Open(b, snapshotMagic, snapshotVersion)
+	if !ok {
 		return errCorrupt
 	}
-	b = b[3:]
-	n, k := binary.Uvarint(b)
-	if k <= 0 {
-		return errCorrupt
-	}
-	b = b[k:]
 	for i := uint64(0); i < n; i++ {
-		var group, svc string
-		var ok bool
-		if group, b, ok = readString(b); !ok {
-			return errCorrupt
-		}
-		if svc, b, ok = readString(b); !ok {
+		group, svc := r.String(), r.String()
+		if !r.OK() {
 			return errCorrupt
 		}
 		e, created := d.groups.GetOrCreate(hashName(group))
@@ -66,17 +62,4 @@ func (d *Detector) Restore(b []byte) error {
 		*e = groupEntry{service: svc, group: group, source: srcLearned}
 	}
 	return nil
-}
-
-func appendString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
-func readString(b []byte) (string, []byte, bool) {
-	n, k := binary.Uvarint(b)
-	if k <= 0 || uint64(len(b)-k) < n {
-		return "", nil, false
-	}
-	return string(b[k : k+int(n)]), b[k+int(n):], true
 }

@@ -2,9 +2,9 @@ package churn
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
+	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/calendar"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/schedule"
 )
 
@@ -96,15 +96,6 @@ func (c *Config) Validate() error {
 	if c.MaxKeys < 1 {
 		errs = append(errs, errors.New("max_keys must be positive"))
 	}
-	for i := range c.ChangeWindows {
-		if err := c.ChangeWindows[i].Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("change_windows[%d]: %w", i, err))
-		}
-	}
-	for i := range c.ScheduledJobs {
-		if err := c.ScheduledJobs[i].Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("scheduled_jobs[%d]: %w", i, err))
-		}
-	}
+	errs = calendar.Validate(errs, c.ChangeWindows, c.ScheduledJobs)
 	return errors.Join(errs...)
 }

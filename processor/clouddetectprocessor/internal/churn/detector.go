@@ -16,9 +16,9 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
+	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/calendar"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detection"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/keyed"
-	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/schedule"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/window"
 )
 
@@ -50,8 +50,7 @@ type Detector struct {
 	groups      *keyed.Map[groupState]
 	bucketNs    int64
 	lateBuckets int64
-	changes     *schedule.Set
-	jobs        *schedule.Set
+	calendar    calendar.Calendar
 	late        uint64
 }
 
@@ -69,11 +68,7 @@ func New(cfg Config, logger *zap.Logger) (*Detector, error) {
 	if logger == nil {
 		logger = zap.NewNop()
 	}
-	changes, err := schedule.Compile(cfg.ChangeWindows)
-	if err != nil {
-		return nil, err
-	}
-	jobs, err := schedule.Compile(cfg.ScheduledJobs)
+	cal, err := calendar.Compile(cfg.ChangeWindows, cfg.ScheduledJobs)
 	if err != nil {
 		return nil, err
 	}
@@ -87,8 +82,7 @@ func New(cfg Config, logger *zap.Logger) (*Detector, error) {
 		groups:      keyed.New[groupState](cfg.MaxKeys),
 		bucketNs:    bw,
 		lateBuckets: int64(cfg.Lateness) / bw,
-		changes:     changes,
-		jobs:        jobs,
+		calendar:    cal,
 	}, nil
 }
 
@@ -291,7 +285,7 @@ func (d *Detector) evaluate(g *groupState, a *action, idx, t int64, out *detecti
 				"its baseline is %.1f changes per window (threshold %.0f).",
 				g.name, w.Bad, w.Total, d.cfg.Window, a.describe(), g.flips.Mean, thr),
 		}
-		d.suppress(&f)
+		d.calendar.Lower(&f)
 		out.Add(f)
 	}
 
@@ -319,7 +313,7 @@ func (d *Detector) evaluate(g *groupState, a *action, idx, t int64, out *detecti
 			"its baseline is %.1f ± %.1f actions per window (threshold %.0f)%s.",
 			g.name, w.Total, d.cfg.Window, a.describe(), w.Bad, d.expected(g, t), g.actions.Std(), thr, note),
 	}
-	d.suppress(&f)
+	d.calendar.Lower(&f)
 	out.Add(f)
 }
 
@@ -335,23 +329,4 @@ func (a *action) describe() string {
 		return fmt.Sprintf(", latest %s %d→%d", dir, a.old, a.new)
 	}
 	return ", latest " + dir
-}
-
-// suppress lowers a finding inside a change window or scheduled job to info.
-func (d *Detector) suppress(f *detection.Finding) {
-	at := f.Time.AsTime()
-	kind, name, ok := "", "", false
-	if name, ok = d.changes.Active(at); ok {
-		kind = "change window"
-	} else if name, ok = d.jobs.Active(at); ok {
-		kind = "scheduled job"
-	}
-	if !ok {
-		return
-	}
-	f.Severity = detection.SeverityInfo
-	if f.Score >= 20 {
-		f.Score = 19
-	}
-	f.Reason = strings.TrimSuffix(f.Reason, ".") + "; lowered to info: inside " + kind + " \"" + name + "\"."
 }

@@ -1,6 +1,7 @@
 package churn
 
 import (
+	"strconv"
 	"testing"
 	"time"
 	"unsafe"
@@ -9,9 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
-	"go.uber.org/zap"
 
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detection"
+	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detectortest"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/schedule"
 )
 
@@ -42,14 +43,7 @@ func scaling(group, dir string, oldSize, newSize int64, at time.Time) (pcommon.R
 }
 
 func newDetector(t *testing.T, mod func(*Config)) *Detector {
-	t.Helper()
-	cfg := DefaultConfig()
-	if mod != nil {
-		mod(&cfg)
-	}
-	d, err := New(cfg, zap.NewNop())
-	require.NoError(t, err)
-	return d
+	return detectortest.New(t, DefaultConfig, New, mod)
 }
 
 type step struct {
@@ -72,13 +66,7 @@ func run(d *Detector, group string, steps []step) detection.Findings {
 	return all
 }
 
-func names(f detection.Findings) []string {
-	var r []string
-	for _, x := range f {
-		r = append(r, x.Rule.UUID+"/"+x.Severity.String())
-	}
-	return r
-}
+func names(f detection.Findings) []string { return detectortest.Rules(f) }
 
 func TestFlappingNewGroup(t *testing.T) {
 	d := newDetector(t, nil)
@@ -239,23 +227,10 @@ func TestBoundedGroups(t *testing.T) {
 	d := newDetector(t, func(c *Config) { c.MaxKeys = 500 })
 	var out detection.Findings
 	for i := 0; i < 1_000_000; i++ {
-		a := action{group: "asg-" + string(rune('a'+i%26)) + itoa(i), dir: dirOut}
+		a := action{group: "asg-" + string(rune('a'+i%26)) + strconv.Itoa(i), dir: dirOut}
 		d.observe(&a, t0.UnixNano(), &out)
 	}
 	assert.Equal(t, detection.StateStats{Keys: 500, Evictions: 999_500}, d.StateStats())
-}
-
-func itoa(i int) string {
-	var b [12]byte
-	n := len(b)
-	for {
-		n--
-		b[n] = byte('0' + i%10)
-		i /= 10
-		if i == 0 {
-			return string(b[n:])
-		}
-	}
 }
 
 func TestGroupStateSize(t *testing.T) {

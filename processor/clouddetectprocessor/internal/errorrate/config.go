@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
+	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/calendar"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/schedule"
 )
 
@@ -214,16 +215,7 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
-	for i := range c.ChangeWindows {
-		if err := c.ChangeWindows[i].Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("change_windows[%d]: %w", i, err))
-		}
-	}
-	for i := range c.ScheduledJobs {
-		if err := c.ScheduledJobs[i].Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("scheduled_jobs[%d]: %w", i, err))
-		}
-	}
+	errs = calendar.Validate(errs, c.ChangeWindows, c.ScheduledJobs)
 	return errors.Join(errs...)
 }
 

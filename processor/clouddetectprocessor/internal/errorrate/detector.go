@@ -17,9 +17,9 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
 
+	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/calendar"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detection"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/keyed"
-	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/schedule"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/window"
 )
 
@@ -68,8 +68,7 @@ type Detector struct {
 	evalBuckets int64
 	lateBuckets int64
 	burn        []burnPair
-	changes     *schedule.Set
-	jobs        *schedule.Set
+	calendar    calendar.Calendar
 	late        uint64
 }
 
@@ -89,11 +88,7 @@ func New(cfg Config, logger *zap.Logger) (*Detector, error) {
 	if logger == nil {
 		logger = zap.NewNop()
 	}
-	changes, err := schedule.Compile(cfg.ChangeWindows)
-	if err != nil {
-		return nil, err
-	}
-	jobs, err := schedule.Compile(cfg.ScheduledJobs)
+	cal, err := calendar.Compile(cfg.ChangeWindows, cfg.ScheduledJobs)
 	if err != nil {
 		return nil, err
 	}
@@ -104,8 +99,7 @@ func New(cfg Config, logger *zap.Logger) (*Detector, error) {
 		series:      keyed.New[seriesState](cfg.MaxSeries),
 		evalBuckets: int64(cfg.EvaluationWindow / bucket),
 		lateBuckets: int64(cfg.Lateness / bucket),
-		changes:     changes,
-		jobs:        jobs,
+		calendar:    cal,
 	}
 	if d.evalBuckets < 1 {
 		d.evalBuckets = 1
@@ -311,25 +305,3 @@ func (d *Detector) evaluate(s *keyState, prev, now, t int64, out *detection.Find
 
 // ts converts event-time nanoseconds to a pcommon timestamp.
 func ts(ns int64) pcommon.Timestamp { return pcommon.Timestamp(uint64(ns)) }
-
-// suppress lowers a finding inside a change window or scheduled job to info and says
-// why; the finding is kept so the evidence stays visible.
-func (d *Detector) suppress(f *detection.Finding) {
-	if d.changes == nil && d.jobs == nil {
-		return
-	}
-	at := f.Time.AsTime()
-	if name, ok := d.changes.Active(at); ok {
-		lower(f, "change window", name)
-	} else if name, ok := d.jobs.Active(at); ok {
-		lower(f, "scheduled job", name)
-	}
-}
-
-func lower(f *detection.Finding, kind, name string) {
-	f.Severity = detection.SeverityInfo
-	if f.Score >= 20 {
-		f.Score = 19
-	}
-	f.Reason = strings.TrimSuffix(f.Reason, ".") + "; lowered to info: inside " + kind + " \"" + name + "\"."
-}

@@ -2,6 +2,7 @@ package errorrate
 
 import (
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,21 +11,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/ptrace"
-	"go.uber.org/zap"
 
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detection"
+	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detectortest"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/schedule"
 )
 
 func newDetector(t *testing.T, mod func(*Config)) *Detector {
-	t.Helper()
-	cfg := DefaultConfig()
-	if mod != nil {
-		mod(&cfg)
-	}
-	d, err := New(cfg, zap.NewNop())
-	require.NoError(t, err)
-	return d
+	return detectortest.New(t, DefaultConfig, New, mod)
 }
 
 // warm feeds `minutes` minutes of 200 req/min with `bad` errors per minute.
@@ -285,25 +279,11 @@ func TestBoundedKeys(t *testing.T) {
 	d := newDetector(t, func(c *Config) { c.MaxKeys = 1000 })
 	var out detection.Findings
 	for i := 0; i < 1_000_000; i++ {
-		d.count("svc-"+itoa(i), "", t0.UnixNano(), 0, 1, &out)
+		d.count("svc-"+strconv.Itoa(i), "", t0.UnixNano(), 0, 1, &out)
 	}
 	st := d.StateStats()
 	assert.Equal(t, 1000, st.Keys)
 	assert.Equal(t, uint64(999_000), st.Evictions)
-}
-
-func itoa(i int) string {
-	var b [12]byte
-	n := len(b)
-	for {
-		n--
-		b[n] = byte('0' + i%10)
-		i /= 10
-		if i == 0 {
-			break
-		}
-	}
-	return string(b[n:])
 }
 
 func TestKeyStateSize(t *testing.T) {
@@ -365,7 +345,7 @@ func TestMemoryPerKey(t *testing.T) {
 	d := newDetector(t, func(c *Config) { c.MaxKeys = n })
 	var out detection.Findings
 	for i := 0; i < n; i++ {
-		d.count("checkout-"+itoa(i), "", t0.UnixNano(), 0, 1, &out)
+		d.count("checkout-"+strconv.Itoa(i), "", t0.UnixNano(), 0, 1, &out)
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)

@@ -79,7 +79,7 @@ func (d *Detector) evalWindow(s *keyState, w window.Bucket, e, t int64, out *det
 			s.label(), 100*r, w.Bad, w.Total, d.cfg.EvaluationWindow, end.Format(time.RFC3339),
 			100*p0, 100*math.Sqrt(b.Var), z, streak, repeated, d.cfg.RepeatOf),
 	}
-	d.suppress(&f)
+	d.calendar.Lower(&f)
 	out.Add(f)
 }
 
@@ -122,7 +122,7 @@ func (d *Detector) evalBurn(s *keyState, prev, t int64, out *detection.Findings)
 				s.label(), 100*d.cfg.BurnRate.SLO, bl, p.cfg.Long, bs, p.cfg.Short, p.cfg.Factor,
 				100*long.Ratio(), long.Bad, long.Total, p.cfg.Long),
 		}
-		d.suppress(&f)
+		d.calendar.Lower(&f)
 		out.Add(f)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detection"
+	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detectortest"
 )
 
 var t0 = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
@@ -102,10 +103,4 @@ func cloudwatchPoint(name, lb string, at time.Time, v float64) *detection.Point 
 	}
 }
 
-func rules(f detection.Findings) []string {
-	var r []string
-	for _, x := range f {
-		r = append(r, x.Rule.UUID+"/"+x.Severity.String())
-	}
-	return r
-}
+func rules(f detection.Findings) []string { return detectortest.Rules(f) }

@@ -29,13 +29,10 @@ type snapshot struct {
 // dump lists entries least recently used first, so restoring in order keeps recency.
 func dump[V any](m *keyed.Map[V]) []entry[V] {
 	out := make([]entry[V], 0, m.Len())
-	m.Range(func(k uint64, v *V) bool {
+	m.RangeOldest(func(k uint64, v *V) bool {
 		out = append(out, entry[V]{k, *v})
 		return true
 	})
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
 	return out
 }
 

@@ -106,6 +106,18 @@ func (m *Map[V]) Range(fn func(key uint64, v *V) bool) {
 	}
 }
 
+// RangeOldest calls fn for each entry from least to most recently used until fn returns
+// false. Snapshots are written in this order: restoring the entries one by one with
+// GetOrCreate rebuilds the same recency, and a restore into a smaller bound evicts the
+// oldest first and keeps the recent ones.
+func (m *Map[V]) RangeOldest(fn func(key uint64, v *V) bool) {
+	for i := m.tail; i >= 0; i = m.slots[i].prev {
+		if !fn(m.slots[i].key, &m.slots[i].val) {
+			return
+		}
+	}
+}
+
 func (m *Map[V]) evictOldest() {
 	if m.tail < 0 {
 		return

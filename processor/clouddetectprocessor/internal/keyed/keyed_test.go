@@ -35,6 +35,42 @@ func TestMapEvictsLeastRecentlyUsed(t *testing.T) {
 	}
 }
 
+func TestRangeOldestIsReverseOfRange(t *testing.T) {
+	m := New[int](4)
+	for _, k := range []uint64{5, 6, 7, 8} {
+		m.GetOrCreate(k)
+	}
+	m.Get(6)
+	m.Delete(7)
+	var oldest []uint64
+	m.RangeOldest(func(k uint64, _ *int) bool { oldest = append(oldest, k); return true })
+	want := []uint64{5, 8, 6}
+	if len(oldest) != len(want) {
+		t.Fatalf("oldest first %v, want %v", oldest, want)
+	}
+	for i := range want {
+		if oldest[i] != want[i] {
+			t.Fatalf("oldest first %v, want %v", oldest, want)
+		}
+	}
+	// restoring in that order rebuilds the same recency
+	back := New[int](4)
+	for _, k := range oldest {
+		back.GetOrCreate(k)
+	}
+	var a, b []uint64
+	m.Range(func(k uint64, _ *int) bool { a = append(a, k); return true })
+	back.Range(func(k uint64, _ *int) bool { b = append(b, k); return true })
+	if len(a) != len(b) || a[0] != b[0] || a[1] != b[1] || a[2] != b[2] {
+		t.Fatalf("restored order %v, want %v", b, a)
+	}
+	n := 0
+	m.RangeOldest(func(uint64, *int) bool { n++; return false })
+	if n != 1 {
+		t.Fatalf("stop after first: visited %d", n)
+	}
+}
+
 func TestMapDeleteReusesSlot(t *testing.T) {
 	m := New[string](2)
 	a, _ := m.GetOrCreate(1)

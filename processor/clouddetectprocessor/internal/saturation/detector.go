@@ -10,9 +10,9 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/anomaly"
+	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/calendar"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detection"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/keyed"
-	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/schedule"
 )
 
 const attrHostName = "host.name"
@@ -41,14 +41,13 @@ type group struct {
 // Detector is the saturation detector. It is not safe for concurrent use; the
 // processor serialises calls.
 type Detector struct {
-	cfg     Config
-	logger  *zap.Logger
-	scorer  *anomaly.Scorer
-	kinds   map[string]string // metric name -> kind
-	series  *keyed.Map[series]
-	groups  *keyed.Map[group]
-	changes *schedule.Set
-	jobs    *schedule.Set
+	cfg      Config
+	logger   *zap.Logger
+	scorer   *anomaly.Scorer
+	kinds    map[string]string // metric name -> kind
+	series   *keyed.Map[series]
+	groups   *keyed.Map[group]
+	calendar calendar.Calendar
 
 	sustain, realert, pinWindow int64
 
@@ -68,13 +67,9 @@ func New(cfg Config, logger *zap.Logger) (*Detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	changes, err := schedule.Compile(cfg.ChangeWindows)
+	cal, err := calendar.Compile(cfg.ChangeWindows, cfg.ScheduledJobs)
 	if err != nil {
-		return nil, fmt.Errorf("saturation: change_windows: %w", err)
-	}
-	jobs, err := schedule.Compile(cfg.ScheduledJobs)
-	if err != nil {
-		return nil, fmt.Errorf("saturation: scheduled_jobs: %w", err)
+		return nil, fmt.Errorf("saturation: %w", err)
 	}
 	kinds := make(map[string]string, len(cfg.Metrics))
 	for _, m := range cfg.Metrics {
@@ -91,8 +86,7 @@ func New(cfg Config, logger *zap.Logger) (*Detector, error) {
 		kinds:     kinds,
 		series:    keyed.New[series](cfg.MaxKeys),
 		groups:    keyed.New[group](cfg.MaxKeys),
-		changes:   changes,
-		jobs:      jobs,
+		calendar:  cal,
 		sustain:   int64(cfg.Sustain),
 		realert:   int64(cfg.Realert),
 		pinWindow: int64(cfg.PinWindow),
@@ -223,13 +217,7 @@ func (d *Detector) due(last, t int64) bool {
 // window lowers a finding inside a change window or scheduled job to info and says
 // so in the reason; findings are never dropped.
 func (d *Detector) window(f *detection.Finding) {
-	tm := f.Time.AsTime()
-	name, ok := d.changes.Active(tm)
-	what := "change window"
-	if !ok {
-		name, ok = d.jobs.Active(tm)
-		what = "scheduled job"
-	}
+	what, name, ok := d.calendar.Active(f.Time.AsTime())
 	if !ok {
 		return
 	}

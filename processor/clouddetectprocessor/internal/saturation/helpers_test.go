@@ -4,13 +4,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detection"
+	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detectortest"
 )
 
 var base = time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
@@ -78,14 +78,7 @@ func wobble(v, d float64, n int) []float64 {
 }
 
 func newDetector(t *testing.T, mut func(*Config)) *Detector {
-	t.Helper()
-	cfg := DefaultConfig()
-	if mut != nil {
-		mut(&cfg)
-	}
-	d, err := New(cfg, nil)
-	require.NoError(t, err)
-	return d
+	return detectortest.New(t, DefaultConfig, New, mut)
 }
 
 func scalingRecord(group string, t time.Time, attrs map[string]any) plog.LogRecord {

@@ -39,8 +39,7 @@ func (d *Detector) Snapshot() ([]byte, error) {
 	b := make([]byte, 0, 9+d.series.Len()*seriesRecord+d.groups.Len()*groupRecord)
 	b = append(b, snapshotVersion)
 	b = le.AppendUint32(b, uint32(d.series.Len()))
-	for _, k := range reverseKeys(d.series.Len(), d.series.Range) {
-		s, _ := d.series.Peek(k)
+	d.series.RangeOldest(func(k uint64, s *series) bool {
 		b = le.AppendUint64(b, k)
 		b = le.AppendUint64(b, uint64(s.highSince))
 		b = le.AppendUint64(b, uint64(s.lastHigh))
@@ -52,27 +51,18 @@ func (d *Detector) Snapshot() ([]byte, error) {
 		b = append(b, flags)
 		b = s.recur.appendBinary(b)
 		b = s.st.AppendBinary(b)
-	}
+		return true
+	})
 	b = le.AppendUint32(b, uint32(d.groups.Len()))
-	for _, k := range reverseKeys(d.groups.Len(), d.groups.Range) {
-		g, _ := d.groups.Peek(k)
+	d.groups.RangeOldest(func(k uint64, g *group) bool {
 		b = le.AppendUint64(b, k)
 		b = le.AppendUint64(b, uint64(g.first))
 		b = le.AppendUint64(b, uint64(g.last))
 		b = le.AppendUint64(b, uint64(g.lastHit))
 		b = le.AppendUint32(b, g.pins)
-	}
+		return true
+	})
 	return b, nil
-}
-
-// reverseKeys lists keys from least to most recently used.
-func reverseKeys[V any](n int, rng func(func(uint64, *V) bool)) []uint64 {
-	keys := make([]uint64, 0, n)
-	rng(func(k uint64, _ *V) bool { keys = append(keys, k); return true })
-	for i, j := 0, len(keys)-1; i < j; i, j = i+1, j-1 {
-		keys[i], keys[j] = keys[j], keys[i]
-	}
-	return keys
 }
 
 var errSnapshot = errors.New("saturation: bad snapshot")
