@@ -14,6 +14,7 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 // Operation stages written to cloud.audit.operation.stage. Azure logs a change as
@@ -65,9 +66,9 @@ func Decode(v *fastjson.Value, ev *event.Event) error {
 	r.scan(o)
 
 	op := valueStr(r.operationName)
-	resourceID := str(r.resourceID)
+	resourceID := jsonx.Bytes(r.resourceID)
 	if len(resourceID) == 0 {
-		resourceID = str(r.resourceURI)
+		resourceID = jsonx.Bytes(r.resourceURI)
 	}
 	if len(op) == 0 && r.eventDataID == nil && (r.time == nil || len(resourceID) == 0) {
 		return errNotActivity
@@ -77,11 +78,11 @@ func Decode(v *fastjson.Value, ev *event.Event) error {
 	ev.Attrs().EnsureCapacity(20)
 	ev.Provider = schema.ProviderAzure
 	ev.AccountID = subscriptionOf(&r, resourceID)
-	ev.Region = regionOf(str(r.location))
+	ev.Region = regionOf(jsonx.Bytes(r.location))
 
-	ts := str(r.time)
+	ts := jsonx.Bytes(r.time)
 	if len(ts) == 0 {
-		ts = str(r.eventTimestamp)
+		ts = jsonx.Bytes(r.eventTimestamp)
 	}
 	if t, ok := parseTime(ts); ok {
 		ev.SetTime(t)
@@ -92,10 +93,10 @@ func Decode(v *fastjson.Value, ev *event.Event) error {
 		attrs.PutStr(schema.AttrRPCService, svc)
 	}
 	if len(op) > 0 {
-		attrs.PutStr(schema.AttrRPCMethod, string(op))
+		attrs.PutStr(schema.AttrRPCMethod, ev.Str(op))
 	}
 	if len(resourceID) > 0 {
-		attrs.PutStr(schema.AttrResourceID, string(resourceID))
+		attrs.PutStr(schema.AttrResourceID, ev.Str(resourceID))
 	}
 
 	var p props
@@ -107,15 +108,15 @@ func Decode(v *fastjson.Value, ev *event.Event) error {
 	}
 	putEventID(ev, &r, &p, status, ts)
 	putOutcome(ev, &r, &p, status)
-	if corr := str(r.correlationID); len(corr) > 0 {
-		attrs.PutStr(schema.AttrOperationID, string(corr))
+	if corr := jsonx.Bytes(r.correlationID); len(corr) > 0 {
+		attrs.PutStr(schema.AttrOperationID, ev.Str(corr))
 		if st := stageOf(status); st != "" {
 			attrs.PutStr(schema.AttrOperationStage, st)
 		}
 	}
 	putIdentity(ev, &r)
-	if ua := str(p.userAgent); len(ua) > 0 {
-		attrs.PutStr(schema.AttrUserAgent, string(ua))
+	if ua := jsonx.Bytes(p.userAgent); len(ua) > 0 {
+		attrs.PutStr(schema.AttrUserAgent, ev.Str(ua))
 	}
 
 	switch kind := classify(op); kind {
@@ -133,18 +134,18 @@ func Decode(v *fastjson.Value, ev *event.Event) error {
 // correlationId, resultType and time. correlationId alone is not unique: a
 // deployment shares one correlationId across every resource it touches.
 func putEventID(ev *event.Event, r *record, p *props, status, ts []byte) {
-	id := str(r.eventDataID)
+	id := jsonx.Bytes(r.eventDataID)
 	if len(id) == 0 {
-		id = str(p.eventDataID)
+		id = jsonx.Bytes(p.eventDataID)
 	}
 	if len(id) == 0 {
-		id = str(r.id)
+		id = jsonx.Bytes(r.id)
 	}
 	if len(id) > 0 {
-		ev.Attrs().PutStr(schema.AttrEventID, string(id))
+		ev.Attrs().PutStr(schema.AttrEventID, ev.Str(id))
 		return
 	}
-	corr := str(r.correlationID)
+	corr := jsonx.Bytes(r.correlationID)
 	if len(corr) == 0 {
 		return
 	}
@@ -154,7 +155,7 @@ func putEventID(ev *event.Event, r *record, p *props, status, ts []byte) {
 	b = append(b, status...)
 	b = append(b, '/')
 	b = append(b, ts...)
-	ev.Attrs().PutStr(schema.AttrEventID, ownedString(b))
+	ev.Attrs().PutStr(schema.AttrEventID, jsonx.View(b))
 }
 
 // putOutcome maps resultType / status.value. Only Failure/Failed/Canceled are
@@ -163,7 +164,7 @@ func putEventID(ev *event.Event, r *record, p *props, status, ts []byte) {
 // statusCode, else get no outcome.
 func putOutcome(ev *event.Event, r *record, p *props, status []byte) {
 	if len(status) == 0 {
-		if code, ok := intOf(r.statusCode); ok {
+		if code, ok := jsonx.Int(r.statusCode); ok {
 			if code >= 400 {
 				ev.SetOutcome(false, itoa(code))
 			} else {
@@ -173,9 +174,9 @@ func putOutcome(ev *event.Event, r *record, p *props, status []byte) {
 		return
 	}
 	switch {
-	case foldEq(status, "failure"), foldEq(status, "failed"), foldEq(status, "canceled"), foldEq(status, "cancelled"):
+	case jsonx.EqualFold(status, "failure"), jsonx.EqualFold(status, "failed"), jsonx.EqualFold(status, "canceled"), jsonx.EqualFold(status, "cancelled"):
 		var buf [24]byte
-		code := str(r.resultSignature)
+		code := jsonx.Bytes(r.resultSignature)
 		if len(code) == 0 {
 			code = valueStr(r.subStatus)
 		}
@@ -185,7 +186,7 @@ func putOutcome(ev *event.Event, r *record, p *props, status []byte) {
 		if len(code) == 0 {
 			code = scalarStr(r.statusCode, buf[:])
 		}
-		ev.SetOutcome(false, string(code))
+		ev.SetOutcome(false, ev.Str(code))
 	default:
 		ev.SetOutcome(true, "")
 	}
@@ -193,12 +194,12 @@ func putOutcome(ev *event.Event, r *record, p *props, status []byte) {
 
 func stageOf(status []byte) string {
 	switch {
-	case foldEq(status, "start"), foldEq(status, "started"):
+	case jsonx.EqualFold(status, "start"), jsonx.EqualFold(status, "started"):
 		return StageFirst
-	case foldEq(status, "accept"), foldEq(status, "accepted"):
+	case jsonx.EqualFold(status, "accept"), jsonx.EqualFold(status, "accepted"):
 		return StageAccepted
-	case foldEq(status, "success"), foldEq(status, "succeeded"), foldEq(status, "failure"), foldEq(status, "failed"),
-		foldEq(status, "canceled"), foldEq(status, "cancelled"):
+	case jsonx.EqualFold(status, "success"), jsonx.EqualFold(status, "succeeded"), jsonx.EqualFold(status, "failure"), jsonx.EqualFold(status, "failed"),
+		jsonx.EqualFold(status, "canceled"), jsonx.EqualFold(status, "cancelled"):
 		return StageLast
 	}
 	return ""
@@ -208,14 +209,14 @@ func stageOf(status []byte) string {
 // the resource id, the authorization scope or the event id. Lowercased, since
 // resource ids are often upper case in exports.
 func subscriptionOf(r *record, resourceID []byte) string {
-	if b := str(r.subscriptionID); len(b) > 0 {
+	if b := jsonx.Bytes(r.subscriptionID); len(b) > 0 {
 		return lowerString(b)
 	}
 	for _, src := range [...][]byte{
 		resourceID,
-		str(get(get(r.identity, "authorization"), "scope")),
-		str(get(r.authorization, "scope")),
-		str(r.id),
+		jsonx.Bytes(jsonx.GetFold(jsonx.GetFold(r.identity, "authorization"), "scope")),
+		jsonx.Bytes(jsonx.GetFold(r.authorization, "scope")),
+		jsonx.Bytes(r.id),
 	} {
 		if b := segmentAfter(src, "/subscriptions/"); len(b) > 0 {
 			return lowerString(b)
@@ -227,7 +228,7 @@ func subscriptionOf(r *record, resourceID []byte) string {
 // regionOf normalises "West Europe" / "westeurope" to "westeurope". "global" is not
 // a region and is dropped.
 func regionOf(b []byte) string {
-	if len(b) == 0 || foldEq(b, "global") {
+	if len(b) == 0 || jsonx.EqualFold(b, "global") {
 		return ""
 	}
 	out := make([]byte, 0, len(b))
@@ -240,7 +241,7 @@ func regionOf(b []byte) string {
 		}
 		out = append(out, c)
 	}
-	return ownedString(out)
+	return jsonx.View(out)
 }
 
 // providerOf is the resource provider: resourceProviderName.value (REST) or the
@@ -264,7 +265,7 @@ func providerOf(r *record, op []byte) string {
 		return ""
 	}
 	for _, known := range knownProviders {
-		if eqFold(ns, known) {
+		if jsonx.EqualFold(ns, known) {
 			return known
 		}
 	}

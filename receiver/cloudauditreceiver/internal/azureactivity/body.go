@@ -1,6 +1,10 @@
 package azureactivity
 
-import "github.com/valyala/fastjson"
+import (
+	"github.com/valyala/fastjson"
+
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
+)
 
 // Azure writes properties.requestbody and responseBody as JSON text inside a JSON
 // string; some pipelines have already expanded them into objects, and long bodies
@@ -22,7 +26,7 @@ func withObject(v *fastjson.Value, f func(obj *fastjson.Value)) bool {
 		return true
 	case fastjson.TypeString:
 		b, _ := v.StringBytes()
-		b = trimSpace(b)
+		b = jsonx.TrimSpace(b)
 		if len(b) < 2 || b[0] != '{' {
 			return false
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 // putRuleChange writes cloud.network_rule.change and .rules for NSG, NSG rule,
@@ -33,9 +34,9 @@ func putRuleChange(ev *event.Event, kind opKind, r *record, p *props, resourceID
 		case opNSGRuleWrite:
 			name := ruleNameOf(resourceID)
 			if len(name) == 0 {
-				name = str(get(body, "name"))
+				name = jsonx.Bytes(jsonx.GetFold(body, "name"))
 			}
-			if rule, ok := nsgRule(get(body, "properties"), name); ok {
+			if rule, ok := nsgRule(jsonx.GetFold(body, "properties"), name); ok {
 				rules = append(rules, rule)
 			}
 		case opNSGWrite:
@@ -68,14 +69,14 @@ func writeChange(r *record, p *props) string {
 	var buf [24]byte
 	for _, b := range [...][]byte{
 		scalarStr(p.statusCode, buf[:]),
-		str(r.resultSignature),
+		jsonx.Bytes(r.resultSignature),
 		valueStr(r.subStatus),
 	} {
 		switch {
 		case len(b) == 0:
-		case foldEq(b, "created"), foldEq(b, "201"), hasSuffixFold(b, ".created"):
+		case jsonx.EqualFold(b, "created"), jsonx.EqualFold(b, "201"), jsonx.HasSuffixFold(b, ".created"):
 			return schema.ChangeAdd
-		case foldEq(b, "ok"), foldEq(b, "200"), hasSuffixFold(b, ".ok"):
+		case jsonx.EqualFold(b, "ok"), jsonx.EqualFold(b, "200"), jsonx.HasSuffixFold(b, ".ok"):
 			return schema.ChangeModify
 		}
 	}

@@ -14,36 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/valyala/fastjson"
 
+	"github.com/cloudwarden/cloudwarden/internal/datasets"
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
 )
-
-// repoRoot walks up to the directory holding go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root not found")
-		}
-		dir = parent
-	}
-}
-
-// datasetDir finds <repo root>/../shared/datasets/azure-activity.
-func datasetDir(t *testing.T) string {
-	t.Helper()
-	d := filepath.Join(repoRoot(t), "..", "shared", "datasets", "azure-activity")
-	if _, err := os.Stat(d); err != nil {
-		t.Skip("dataset directory absent: " + d)
-	}
-	return d
-}
 
 // records splits a dataset file into its records: {"records":[...]}, a JSON array,
 // one object, or NDJSON. (The real envelope layer lives in package envelope; this
@@ -80,7 +54,7 @@ func records(t *testing.T, data []byte) [][]byte {
 }
 
 func TestDatasetSmoke(t *testing.T) {
-	dir := datasetDir(t)
+	dir := datasets.Kind(t, "azure-activity")
 	f, err := os.Open(filepath.Join(dir, "labels.csv"))
 	require.NoError(t, err)
 	defer f.Close()
@@ -141,7 +115,7 @@ func hasOpenInbound(ev *event.Event) bool {
 
 // The demo sample the Makefile replays must keep decoding to what the demo shows.
 func TestDemoSample(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(repoRoot(t), "testdata", "azure", "activity-eventhub.json"))
+	data, err := os.ReadFile(filepath.Join(datasets.Root(t), "testdata", "azure", "activity-eventhub.json"))
 	require.NoError(t, err)
 	recs := records(t, data)
 	require.Len(t, recs, 11)

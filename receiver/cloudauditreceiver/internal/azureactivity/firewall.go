@@ -4,6 +4,7 @@ import (
 	"github.com/valyala/fastjson"
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 // Azure Firewall rules carry no direction. Microsoft documents DNAT rules as the
@@ -23,24 +24,24 @@ const (
 // firewallRulesOf reads a classic Azure Firewall body (azureFirewalls/write):
 // properties.{networkRuleCollections, natRuleCollections, applicationRuleCollections}.
 func firewallRulesOf(body *fastjson.Value, dst []schema.NetworkRule) []schema.NetworkRule {
-	p := get(body, "properties")
-	dst = collectionsOf(get(p, "networkRuleCollections"), fwNetwork, dst)
-	dst = collectionsOf(get(p, "natRuleCollections"), fwNat, dst)
-	dst = collectionsOf(get(p, "applicationRuleCollections"), fwApplication, dst)
+	p := jsonx.GetFold(body, "properties")
+	dst = collectionsOf(jsonx.GetFold(p, "networkRuleCollections"), fwNetwork, dst)
+	dst = collectionsOf(jsonx.GetFold(p, "natRuleCollections"), fwNat, dst)
+	dst = collectionsOf(jsonx.GetFold(p, "applicationRuleCollections"), fwApplication, dst)
 	return dst
 }
 
 // policyRulesOf reads a firewall policy rule collection group body
 // (firewallPolicies/ruleCollectionGroups/write): properties.ruleCollections[].
 func policyRulesOf(body *fastjson.Value, dst []schema.NetworkRule) []schema.NetworkRule {
-	list := get(get(body, "properties"), "ruleCollections")
+	list := jsonx.GetFold(jsonx.GetFold(body, "properties"), "ruleCollections")
 	if list == nil || list.Type() != fastjson.TypeArray {
 		return dst
 	}
 	arr, _ := list.Array()
 	for _, c := range arr {
 		kind := fwNetwork
-		if t := str(get(c, "ruleCollectionType")); indexFold(t, "nat") >= 0 {
+		if t := jsonx.Bytes(jsonx.GetFold(c, "ruleCollectionType")); jsonx.IndexFold(t, "nat") >= 0 {
 			kind = fwNat
 		}
 		dst = collectionOf(c, kind, true, dst)
@@ -66,14 +67,14 @@ func collectionOf(c *fastjson.Value, kind fwKind, perRuleType bool, dst []schema
 	if c == nil || c.Type() != fastjson.TypeObject {
 		return dst
 	}
-	cp := get(c, "properties")
+	cp := jsonx.GetFold(c, "properties")
 	if cp == nil || cp.Type() != fastjson.TypeObject {
 		cp = c
 	}
-	collName := str(get(c, "name"))
-	action := normAction(str(get(get(cp, "action"), "type")))
-	priority, hasPriority := intOf(get(cp, "priority"))
-	rules := get(cp, "rules")
+	collName := jsonx.Bytes(jsonx.GetFold(c, "name"))
+	action := normAction(jsonx.Bytes(jsonx.GetFold(jsonx.GetFold(cp, "action"), "type")))
+	priority, hasPriority := jsonx.Int(jsonx.GetFold(cp, "priority"))
+	rules := jsonx.GetFold(cp, "rules")
 	if rules == nil || rules.Type() != fastjson.TypeArray {
 		return dst
 	}
@@ -81,13 +82,13 @@ func collectionOf(c *fastjson.Value, kind fwKind, perRuleType bool, dst []schema
 	for _, rv := range arr {
 		k := kind
 		if perRuleType {
-			t := str(get(rv, "ruleType"))
+			t := jsonx.Bytes(jsonx.GetFold(rv, "ruleType"))
 			switch {
-			case foldEq(t, "applicationrule"):
+			case jsonx.EqualFold(t, "applicationrule"):
 				k = fwApplication
-			case foldEq(t, "natrule"):
+			case jsonx.EqualFold(t, "natrule"):
 				k = fwNat
-			case foldEq(t, "networkrule"):
+			case jsonx.EqualFold(t, "networkrule"):
 				k = fwNetwork
 			}
 		}
@@ -113,43 +114,43 @@ func firewallRule(rv *fastjson.Value, kind fwKind, collName []byte, base schema.
 	o, _ := rv.Object()
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		switch {
-		case foldEq(k, "name"):
+		case jsonx.EqualFold(k, "name"):
 			keep(&name, v)
-		case foldEq(k, "description"):
+		case jsonx.EqualFold(k, "description"):
 			keep(&desc, v)
-		case foldEq(k, "protocols"), foldEq(k, "ipprotocols"):
+		case jsonx.EqualFold(k, "protocols"), jsonx.EqualFold(k, "ipprotocols"):
 			keep(&protocols, v)
-		case foldEq(k, "sourceaddresses"):
+		case jsonx.EqualFold(k, "sourceaddresses"):
 			keep(&srcAddrs, v)
-		case foldEq(k, "sourceipgroups"):
+		case jsonx.EqualFold(k, "sourceipgroups"):
 			keep(&srcGroups, v)
-		case foldEq(k, "destinationaddresses"):
+		case jsonx.EqualFold(k, "destinationaddresses"):
 			keep(&dstAddrs, v)
-		case foldEq(k, "destinationipgroups"):
+		case jsonx.EqualFold(k, "destinationipgroups"):
 			keep(&dstGroups, v)
-		case foldEq(k, "destinationfqdns"):
+		case jsonx.EqualFold(k, "destinationfqdns"):
 			keep(&dstFqdns, v)
-		case foldEq(k, "destinationports"):
+		case jsonx.EqualFold(k, "destinationports"):
 			keep(&dstPorts, v)
-		case foldEq(k, "translatedaddress"):
+		case jsonx.EqualFold(k, "translatedaddress"):
 			keep(&natAddr, v)
-		case foldEq(k, "translatedport"):
+		case jsonx.EqualFold(k, "translatedport"):
 			keep(&natPort, v)
-		case foldEq(k, "translatedfqdn"):
+		case jsonx.EqualFold(k, "translatedfqdn"):
 			keep(&natFqdn, v)
-		case foldEq(k, "targetfqdns"):
+		case jsonx.EqualFold(k, "targetfqdns"):
 			keep(&targetFqdns, v)
-		case foldEq(k, "fqdntags"):
+		case jsonx.EqualFold(k, "fqdntags"):
 			keep(&fqdnTags, v)
-		case foldEq(k, "targeturls"):
+		case jsonx.EqualFold(k, "targeturls"):
 			keep(&targetURLs, v)
-		case foldEq(k, "webcategories"):
+		case jsonx.EqualFold(k, "webcategories"):
 			keep(&webCategories, v)
 		}
 	})
 
-	base.RuleID = ruleID(collName, str(name))
-	if d := str(desc); len(d) > 0 {
+	base.RuleID = ruleID(collName, jsonx.Bytes(name))
+	if d := jsonx.Bytes(desc); len(d) > 0 {
 		base.Description = string(d)
 	}
 	base.Sources = appendAddrs(base.Sources, srcAddrs)
@@ -179,9 +180,9 @@ func firewallRule(rv *fastjson.Value, kind fwKind, collName []byte, base schema.
 		// The translated port is the service actually reached (public 50000 → 3389),
 		// so it is listed too: port risk must see it.
 		ports = appendPorts(ports, natPort)
-		to := str(natAddr)
+		to := jsonx.Bytes(natAddr)
 		if len(to) == 0 {
-			to = str(natFqdn)
+			to = jsonx.Bytes(natFqdn)
 		}
 		if len(to) > 0 {
 			var buf [24]byte
@@ -198,9 +199,9 @@ func firewallRule(rv *fastjson.Value, kind fwKind, collName []byte, base schema.
 	if protocols != nil && protocols.Type() == fastjson.TypeArray {
 		arr, _ := protocols.Array()
 		for _, p := range arr {
-			list = addProto(list, normProtocol(str(p)))
+			list = addProto(list, normProtocol(jsonx.Bytes(p)))
 		}
-	} else if b := str(protocols); len(b) > 0 {
+	} else if b := jsonx.Bytes(protocols); len(b) > 0 {
 		list = addProto(list, normProtocol(b))
 	}
 	for _, p := range list {
@@ -255,17 +256,17 @@ func appPorts(protocols *fastjson.Value) []schema.PortRange {
 	var out []schema.PortRange
 	arr, _ := protocols.Array()
 	for _, p := range arr {
-		if n, ok := intOf(get(p, "port")); ok && n >= 0 && n <= 65535 {
+		if n, ok := jsonx.Int(jsonx.GetFold(p, "port")); ok && n >= 0 && n <= 65535 {
 			out = addPort(out, schema.PortRange{From: uint16(n), To: uint16(n)})
 			continue
 		}
-		t := str(get(p, "protocolType"))
+		t := jsonx.Bytes(jsonx.GetFold(p, "protocolType"))
 		switch {
-		case foldEq(t, "http"):
+		case jsonx.EqualFold(t, "http"):
 			out = addPort(out, schema.PortRange{From: 80, To: 80})
-		case foldEq(t, "https"):
+		case jsonx.EqualFold(t, "https"):
 			out = addPort(out, schema.PortRange{From: 443, To: 443})
-		case foldEq(t, "mssql"):
+		case jsonx.EqualFold(t, "mssql"):
 			out = addPort(out, schema.PortRange{From: 1433, To: 1433})
 		}
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 // claims are the Entra ID token claims Azure copies into the event. Keys are either
@@ -28,51 +29,51 @@ func (c *claims) scan(v *fastjson.Value) {
 		switch len(name) {
 		case 3:
 			switch {
-			case foldEq(name, "oid"):
-				c.oid = first(c.oid, str(val))
-			case foldEq(name, "upn"):
-				c.upn = first(c.upn, str(val))
-			case foldEq(name, "azp"): // v2 tokens
-				c.appid = first(c.appid, str(val))
-			case foldEq(name, "amr"):
+			case jsonx.EqualFold(name, "oid"):
+				c.oid = first(c.oid, jsonx.Bytes(val))
+			case jsonx.EqualFold(name, "upn"):
+				c.upn = first(c.upn, jsonx.Bytes(val))
+			case jsonx.EqualFold(name, "azp"): // v2 tokens
+				c.appid = first(c.appid, jsonx.Bytes(val))
+			case jsonx.EqualFold(name, "amr"):
 				if c.amr == nil {
 					c.amr = val
 				}
-			case foldEq(name, "spn"):
-				c.spn = first(c.spn, str(val))
-			case foldEq(name, "scp"):
-				c.scope = first(c.scope, str(val))
+			case jsonx.EqualFold(name, "spn"):
+				c.spn = first(c.spn, jsonx.Bytes(val))
+			case jsonx.EqualFold(name, "scp"):
+				c.scope = first(c.scope, jsonx.Bytes(val))
 			}
 		case 5:
 			switch {
-			case foldEq(name, "appid"):
-				c.appid = first(c.appid, str(val))
-			case foldEq(name, "idtyp"):
-				c.idtyp = first(c.idtyp, str(val))
-			case foldEq(name, "scope"):
-				c.scope = first(c.scope, str(val))
+			case jsonx.EqualFold(name, "appid"):
+				c.appid = first(c.appid, jsonx.Bytes(val))
+			case jsonx.EqualFold(name, "idtyp"):
+				c.idtyp = first(c.idtyp, jsonx.Bytes(val))
+			case jsonx.EqualFold(name, "scope"):
+				c.scope = first(c.scope, jsonx.Bytes(val))
 			}
 		case 6:
 			switch {
-			case foldEq(name, "ipaddr"):
-				c.ipaddr = first(c.ipaddr, str(val))
-			case foldEq(name, "azpacr"):
-				c.appidacr = first(c.appidacr, str(val))
+			case jsonx.EqualFold(name, "ipaddr"):
+				c.ipaddr = first(c.ipaddr, jsonx.Bytes(val))
+			case jsonx.EqualFold(name, "azpacr"):
+				c.appidacr = first(c.appidacr, jsonx.Bytes(val))
 			}
 		case 8:
-			if foldEq(name, "appidacr") {
-				c.appidacr = first(c.appidacr, str(val))
+			if jsonx.EqualFold(name, "appidacr") {
+				c.appidacr = first(c.appidacr, jsonx.Bytes(val))
 			}
 		case 9:
-			if foldEq(name, "xms_mirid") {
-				c.miResource = first(c.miResource, str(val))
+			if jsonx.EqualFold(name, "xms_mirid") {
+				c.miResource = first(c.miResource, jsonx.Bytes(val))
 			}
 		case 16:
-			if foldEq(name, "objectidentifier") {
-				c.oid = first(c.oid, str(val))
+			if jsonx.EqualFold(name, "objectidentifier") {
+				c.oid = first(c.oid, jsonx.Bytes(val))
 			}
 		case 22:
-			if foldEq(name, "authnmethodsreferences") && c.amr == nil {
+			if jsonx.EqualFold(name, "authnmethodsreferences") && c.amr == nil {
 				c.amr = val
 			}
 		}
@@ -99,7 +100,7 @@ func (c *claims) mfa() (mfa, ok bool) {
 	case fastjson.TypeArray:
 		arr, _ := c.amr.Array()
 		for _, a := range arr {
-			if foldEq(str(a), "mfa") {
+			if jsonx.EqualFold(jsonx.Bytes(a), "mfa") {
 				return true, true
 			}
 		}
@@ -113,7 +114,7 @@ func listHas(b []byte, word string) bool {
 	start := 0
 	for i := 0; i <= len(b); i++ {
 		if i == len(b) || b[i] == ',' || b[i] == ' ' {
-			if foldEq(b[start:i], word) {
+			if jsonx.EqualFold(b[start:i], word) {
 				return true
 			}
 			start = i + 1
@@ -129,15 +130,15 @@ type evidence struct {
 }
 
 func (e *evidence) scan(identity, authorization *fastjson.Value) {
-	if auth := get(identity, "authorization"); auth != nil {
-		ev := get(auth, "evidence")
-		e.role = str(get(ev, "role"))
-		e.principalType = str(get(ev, "principalType"))
+	if auth := jsonx.GetFold(identity, "authorization"); auth != nil {
+		ev := jsonx.GetFold(auth, "evidence")
+		e.role = jsonx.Bytes(jsonx.GetFold(ev, "role"))
+		e.principalType = jsonx.Bytes(jsonx.GetFold(ev, "principalType"))
 	}
 	if len(e.role) == 0 && authorization != nil {
-		e.role = str(get(authorization, "role"))
+		e.role = jsonx.Bytes(jsonx.GetFold(authorization, "role"))
 		if len(e.role) == 0 {
-			e.role = str(get(get(authorization, "evidence"), "role"))
+			e.role = jsonx.Bytes(jsonx.GetFold(jsonx.GetFold(authorization, "evidence"), "role"))
 		}
 	}
 }
@@ -149,15 +150,15 @@ func (e *evidence) scan(identity, authorization *fastjson.Value) {
 // carry xms_mirid, Azure-internal engines (autoscale) an spn claim.
 func principalType(c *claims, e *evidence, caller []byte) string {
 	switch {
-	case foldEq(c.idtyp, "app"):
+	case jsonx.EqualFold(c.idtyp, "app"):
 		return schema.PrincipalService
-	case foldEq(c.idtyp, "user"):
+	case jsonx.EqualFold(c.idtyp, "user"):
 		return schema.PrincipalUser
 	}
 	switch {
-	case foldEq(e.principalType, "user"), foldEq(e.principalType, "group"), foldEq(e.principalType, "foreigngroup"):
+	case jsonx.EqualFold(e.principalType, "user"), jsonx.EqualFold(e.principalType, "group"), jsonx.EqualFold(e.principalType, "foreigngroup"):
 		return schema.PrincipalUser
-	case foldEq(e.principalType, "serviceprincipal"), foldEq(e.principalType, "managedidentity"), foldEq(e.principalType, "msi"):
+	case jsonx.EqualFold(e.principalType, "serviceprincipal"), jsonx.EqualFold(e.principalType, "managedidentity"), jsonx.EqualFold(e.principalType, "msi"):
 		return schema.PrincipalService
 	}
 	switch {
@@ -200,7 +201,7 @@ func credentialType(c *claims, principal string) string {
 func putIdentity(ev *event.Event, r *record) {
 	cv := r.claims
 	if cv == nil {
-		cv = get(r.identity, "claims")
+		cv = jsonx.GetFold(r.identity, "claims")
 	}
 	if cv != nil && cv.Type() == fastjson.TypeString {
 		// Activity Log alert payloads carry the claims as JSON text. The parsed
@@ -219,19 +220,19 @@ func putIdentityClaims(ev *event.Event, r *record, cv *fastjson.Value) {
 	var e evidence
 	e.scan(r.identity, r.authorization)
 
-	caller := str(r.caller)
+	caller := jsonx.Bytes(r.caller)
 	attrs := ev.Attrs()
 	switch {
 	case len(caller) > 0:
-		attrs.PutStr(schema.AttrUserID, string(caller))
+		attrs.PutStr(schema.AttrUserID, ev.Str(caller))
 	case len(c.oid) > 0:
-		attrs.PutStr(schema.AttrUserID, string(c.oid))
+		attrs.PutStr(schema.AttrUserID, ev.Str(c.oid))
 	case len(c.upn) > 0:
-		attrs.PutStr(schema.AttrUserID, string(c.upn))
+		attrs.PutStr(schema.AttrUserID, ev.Str(c.upn))
 	case len(c.appid) > 0:
-		attrs.PutStr(schema.AttrUserID, string(c.appid))
+		attrs.PutStr(schema.AttrUserID, ev.Str(c.appid))
 	case len(c.spn) > 0:
-		attrs.PutStr(schema.AttrUserID, string(c.spn))
+		attrs.PutStr(schema.AttrUserID, ev.Str(c.spn))
 	}
 
 	pt := principalType(&c, &e, caller)
@@ -245,17 +246,17 @@ func putIdentityClaims(ev *event.Event, r *record, cv *fastjson.Value) {
 		attrs.PutBool(schema.AttrMFA, mfa)
 	}
 	if len(e.role) > 0 {
-		attrs.PutEmptySlice(schema.AttrRoles).AppendEmpty().SetStr(string(e.role))
+		attrs.PutEmptySlice(schema.AttrRoles).AppendEmpty().SetStr(ev.Str(e.role))
 	}
 
-	ip := str(r.callerIP)
+	ip := jsonx.Bytes(r.callerIP)
 	if len(ip) == 0 {
-		ip = str(get(r.httpRequest, "clientIpAddress"))
+		ip = jsonx.Bytes(jsonx.GetFold(r.httpRequest, "clientIpAddress"))
 	}
 	if len(ip) == 0 {
 		ip = c.ipaddr
 	}
 	if len(ip) > 0 {
-		attrs.PutStr(schema.AttrSourceAddress, string(ip))
+		attrs.PutStr(schema.AttrSourceAddress, ev.Str(ip))
 	}
 }

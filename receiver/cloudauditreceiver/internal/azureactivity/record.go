@@ -1,6 +1,10 @@
 package azureactivity
 
-import "github.com/valyala/fastjson"
+import (
+	"github.com/valyala/fastjson"
+
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
+)
 
 // record holds the top-level members of one Activity Log event, found in a single
 // pass over the object whatever their casing. It covers both shapes Azure delivers:
@@ -30,80 +34,80 @@ func (r *record) scan(o *fastjson.Object) {
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		switch len(k) {
 		case 2:
-			if foldEq(k, "id") {
+			if jsonx.EqualFold(k, "id") {
 				keep(&r.id, v)
 			}
 		case 4:
-			if foldEq(k, "time") {
+			if jsonx.EqualFold(k, "time") {
 				keep(&r.time, v)
 			}
 		case 6:
 			switch {
-			case foldEq(k, "status"):
+			case jsonx.EqualFold(k, "status"):
 				keep(&r.status, v)
-			case foldEq(k, "caller"):
+			case jsonx.EqualFold(k, "caller"):
 				keep(&r.caller, v)
-			case foldEq(k, "claims"):
+			case jsonx.EqualFold(k, "claims"):
 				keep(&r.claims, v)
 			}
 		case 8:
 			switch {
-			case foldEq(k, "category"):
+			case jsonx.EqualFold(k, "category"):
 				keep(&r.category, v)
-			case foldEq(k, "identity"):
+			case jsonx.EqualFold(k, "identity"):
 				keep(&r.identity, v)
-			case foldEq(k, "location"):
+			case jsonx.EqualFold(k, "location"):
 				keep(&r.location, v)
 			}
 		case 9:
-			if foldEq(k, "substatus") {
+			if jsonx.EqualFold(k, "substatus") {
 				keep(&r.subStatus, v)
 			}
 		case 10:
 			switch {
-			case foldEq(k, "resourceid"):
+			case jsonx.EqualFold(k, "resourceid"):
 				keep(&r.resourceID, v)
-			case foldEq(k, "resulttype"):
+			case jsonx.EqualFold(k, "resulttype"):
 				keep(&r.resultType, v)
-			case foldEq(k, "properties"):
+			case jsonx.EqualFold(k, "properties"):
 				keep(&r.properties, v)
-			case foldEq(k, "statuscode"):
+			case jsonx.EqualFold(k, "statuscode"):
 				keep(&r.statusCode, v)
 			}
 		case 11:
 			switch {
-			case foldEq(k, "resourceuri"):
+			case jsonx.EqualFold(k, "resourceuri"):
 				keep(&r.resourceURI, v)
-			case foldEq(k, "eventdataid"):
+			case jsonx.EqualFold(k, "eventdataid"):
 				keep(&r.eventDataID, v)
-			case foldEq(k, "httprequest"):
+			case jsonx.EqualFold(k, "httprequest"):
 				keep(&r.httpRequest, v)
 			}
 		case 13:
 			switch {
-			case foldEq(k, "operationname"):
+			case jsonx.EqualFold(k, "operationname"):
 				keep(&r.operationName, v)
-			case foldEq(k, "correlationid"):
+			case jsonx.EqualFold(k, "correlationid"):
 				keep(&r.correlationID, v)
-			case foldEq(k, "authorization"):
+			case jsonx.EqualFold(k, "authorization"):
 				keep(&r.authorization, v)
 			}
 		case 14:
 			switch {
-			case foldEq(k, "eventtimestamp"):
+			case jsonx.EqualFold(k, "eventtimestamp"):
 				keep(&r.eventTimestamp, v)
-			case foldEq(k, "subscriptionid"):
+			case jsonx.EqualFold(k, "subscriptionid"):
 				keep(&r.subscriptionID, v)
 			}
 		case 15:
 			switch {
-			case foldEq(k, "resultsignature"):
+			case jsonx.EqualFold(k, "resultsignature"):
 				keep(&r.resultSignature, v)
-			case foldEq(k, "calleripaddress"):
+			case jsonx.EqualFold(k, "calleripaddress"):
 				keep(&r.callerIP, v)
 			}
 		case 20:
-			if foldEq(k, "resourceprovidername") {
+			if jsonx.EqualFold(k, "resourceprovidername") {
 				keep(&r.resourceProviderName, v)
 			}
 		}
@@ -124,26 +128,26 @@ func (p *props) scan(v *fastjson.Value) {
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		switch len(k) {
 		case 9:
-			if foldEq(k, "useragent") {
+			if jsonx.EqualFold(k, "useragent") {
 				keep(&p.userAgent, v)
 			}
 		case 10:
-			if foldEq(k, "statuscode") {
+			if jsonx.EqualFold(k, "statuscode") {
 				keep(&p.statusCode, v)
 			}
 		case 11:
 			switch {
-			case foldEq(k, "requestbody"):
+			case jsonx.EqualFold(k, "requestbody"):
 				keep(&p.requestBody, v)
-			case foldEq(k, "eventdataid"):
+			case jsonx.EqualFold(k, "eventdataid"):
 				keep(&p.eventDataID, v)
 			}
 		case 12:
-			if foldEq(k, "responsebody") {
+			if jsonx.EqualFold(k, "responsebody") {
 				keep(&p.responseBody, v)
 			}
 		case 15:
-			if foldEq(k, "eventproperties") {
+			if jsonx.EqualFold(k, "eventproperties") {
 				keep(&p.eventProperties, v)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"github.com/valyala/fastjson"
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 // opKind is what the decoder does beyond the common fields for an operation.
@@ -26,30 +27,30 @@ const (
 // classify maps an operationName (any casing) to its kind.
 func classify(op []byte) opKind {
 	switch {
-	case hasPrefixFold(op, "microsoft.network/"):
+	case jsonx.HasPrefixFold(op, "microsoft.network/"):
 		switch {
-		case foldEq(op, "microsoft.network/networksecuritygroups/securityrules/write"):
+		case jsonx.EqualFold(op, "microsoft.network/networksecuritygroups/securityrules/write"):
 			return opNSGRuleWrite
-		case foldEq(op, "microsoft.network/networksecuritygroups/securityrules/delete"):
+		case jsonx.EqualFold(op, "microsoft.network/networksecuritygroups/securityrules/delete"):
 			return opNSGRuleDelete
-		case foldEq(op, "microsoft.network/networksecuritygroups/write"):
+		case jsonx.EqualFold(op, "microsoft.network/networksecuritygroups/write"):
 			return opNSGWrite
-		case foldEq(op, "microsoft.network/networksecuritygroups/delete"):
+		case jsonx.EqualFold(op, "microsoft.network/networksecuritygroups/delete"):
 			return opNSGDelete
-		case foldEq(op, "microsoft.network/azurefirewalls/write"):
+		case jsonx.EqualFold(op, "microsoft.network/azurefirewalls/write"):
 			return opFirewallWrite
-		case foldEq(op, "microsoft.network/azurefirewalls/delete"):
+		case jsonx.EqualFold(op, "microsoft.network/azurefirewalls/delete"):
 			return opFirewallDelete
-		case foldEq(op, "microsoft.network/firewallpolicies/rulecollectiongroups/write"):
+		case jsonx.EqualFold(op, "microsoft.network/firewallpolicies/rulecollectiongroups/write"):
 			return opPolicyRulesWrite
-		case foldEq(op, "microsoft.network/firewallpolicies/rulecollectiongroups/delete"):
+		case jsonx.EqualFold(op, "microsoft.network/firewallpolicies/rulecollectiongroups/delete"):
 			return opPolicyRulesDelete
 		}
-	case hasPrefixFold(op, "microsoft.insights/"):
+	case jsonx.HasPrefixFold(op, "microsoft.insights/"):
 		switch {
-		case foldEq(op, "microsoft.insights/autoscalesettings/scaleup/action"):
+		case jsonx.EqualFold(op, "microsoft.insights/autoscalesettings/scaleup/action"):
 			return opScaleUp
-		case foldEq(op, "microsoft.insights/autoscalesettings/scaledown/action"):
+		case jsonx.EqualFold(op, "microsoft.insights/autoscalesettings/scaledown/action"):
 			return opScaleDown
 		}
 	}
@@ -69,53 +70,53 @@ func nsgRule(p *fastjson.Value, name []byte) (schema.NetworkRule, bool) {
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		switch len(k) {
 		case 6:
-			if foldEq(k, "access") {
+			if jsonx.EqualFold(k, "access") {
 				keep(&access, v)
 			}
 		case 8:
 			switch {
-			case foldEq(k, "protocol"):
+			case jsonx.EqualFold(k, "protocol"):
 				keep(&protocol, v)
-			case foldEq(k, "priority"):
+			case jsonx.EqualFold(k, "priority"):
 				keep(&priority, v)
 			}
 		case 9:
-			if foldEq(k, "direction") {
+			if jsonx.EqualFold(k, "direction") {
 				keep(&direction, v)
 			}
 		case 11:
-			if foldEq(k, "description") {
+			if jsonx.EqualFold(k, "description") {
 				keep(&desc, v)
 			}
 		case 19:
-			if foldEq(k, "sourceaddressprefix") {
+			if jsonx.EqualFold(k, "sourceaddressprefix") {
 				keep(&src, v)
 			}
 		case 20:
-			if foldEq(k, "destinationportrange") {
+			if jsonx.EqualFold(k, "destinationportrange") {
 				keep(&port, v)
 			}
 		case 21:
 			switch {
-			case foldEq(k, "sourceaddressprefixes"):
+			case jsonx.EqualFold(k, "sourceaddressprefixes"):
 				keep(&srcs, v)
-			case foldEq(k, "destinationportranges"):
+			case jsonx.EqualFold(k, "destinationportranges"):
 				keep(&ports, v)
 			}
 		case 24:
-			if foldEq(k, "destinationaddressprefix") {
+			if jsonx.EqualFold(k, "destinationaddressprefix") {
 				keep(&dst, v)
 			}
 		case 26:
-			if foldEq(k, "destinationaddressprefixes") {
+			if jsonx.EqualFold(k, "destinationaddressprefixes") {
 				keep(&dsts, v)
 			}
 		case 31:
-			if foldEq(k, "sourceapplicationsecuritygroups") {
+			if jsonx.EqualFold(k, "sourceapplicationsecuritygroups") {
 				keep(&srcASG, v)
 			}
 		case 36:
-			if foldEq(k, "destinationapplicationsecuritygroups") {
+			if jsonx.EqualFold(k, "destinationapplicationsecuritygroups") {
 				keep(&dstASG, v)
 			}
 		}
@@ -124,13 +125,13 @@ func nsgRule(p *fastjson.Value, name []byte) (schema.NetworkRule, bool) {
 		return r, false
 	}
 	r.RuleID = string(name)
-	r.Protocol = normProtocol(str(protocol))
-	r.Action = normAction(str(access))
-	r.Direction = normDirection(str(direction))
-	if n, ok := intOf(priority); ok {
+	r.Protocol = normProtocol(jsonx.Bytes(protocol))
+	r.Action = normAction(jsonx.Bytes(access))
+	r.Direction = normDirection(jsonx.Bytes(direction))
+	if n, ok := jsonx.Int(priority); ok {
 		r.Priority, r.HasPriority = n, true
 	}
-	if d := str(desc); len(d) > 0 {
+	if d := jsonx.Bytes(desc); len(d) > 0 {
 		r.Description = string(d)
 	}
 	r.Sources = appendAddrs(r.Sources, src)
@@ -149,13 +150,13 @@ func nsgRule(p *fastjson.Value, name []byte) (schema.NetworkRule, bool) {
 // nsgRulesOf reads properties.securityRules[] of an NSG body (the NSG-level PUT).
 // defaultSecurityRules are Azure's fixed rules, not part of a change, and are not read.
 func nsgRulesOf(body *fastjson.Value, dst []schema.NetworkRule) []schema.NetworkRule {
-	list := get(get(body, "properties"), "securityRules")
+	list := jsonx.GetFold(jsonx.GetFold(body, "properties"), "securityRules")
 	if list == nil || list.Type() != fastjson.TypeArray {
 		return dst
 	}
 	arr, _ := list.Array()
 	for _, item := range arr {
-		if r, ok := nsgRule(get(item, "properties"), str(get(item, "name"))); ok {
+		if r, ok := nsgRule(jsonx.GetFold(item, "properties"), jsonx.Bytes(jsonx.GetFold(item, "name"))); ok {
 			dst = append(dst, r)
 		}
 	}
@@ -172,23 +173,23 @@ func hasPorts(protocol string) bool {
 }
 
 func normProtocol(b []byte) string {
-	b = trimSpace(b)
+	b = jsonx.TrimSpace(b)
 	switch {
 	case len(b) == 0:
 		return ""
-	case foldEq(b, "*"), foldEq(b, "any"), foldEq(b, "all"):
+	case jsonx.EqualFold(b, "*"), jsonx.EqualFold(b, "any"), jsonx.EqualFold(b, "all"):
 		return schema.ProtocolAll
-	case foldEq(b, "tcp"):
+	case jsonx.EqualFold(b, "tcp"):
 		return "tcp"
-	case foldEq(b, "udp"):
+	case jsonx.EqualFold(b, "udp"):
 		return "udp"
-	case foldEq(b, "icmp"):
+	case jsonx.EqualFold(b, "icmp"):
 		return "icmp"
-	case foldEq(b, "icmpv6"):
+	case jsonx.EqualFold(b, "icmpv6"):
 		return "icmpv6"
-	case foldEq(b, "esp"):
+	case jsonx.EqualFold(b, "esp"):
 		return "esp"
-	case foldEq(b, "ah"):
+	case jsonx.EqualFold(b, "ah"):
 		return "ah"
 	}
 	return lowerString(b)
@@ -196,9 +197,9 @@ func normProtocol(b []byte) string {
 
 func normAction(b []byte) string {
 	switch {
-	case foldEq(b, "allow"), foldEq(b, "dnat"), foldEq(b, "snat"):
+	case jsonx.EqualFold(b, "allow"), jsonx.EqualFold(b, "dnat"), jsonx.EqualFold(b, "snat"):
 		return schema.ActionAllow
-	case foldEq(b, "deny"):
+	case jsonx.EqualFold(b, "deny"):
 		return schema.ActionDeny
 	case len(b) == 0:
 		return ""
@@ -208,9 +209,9 @@ func normAction(b []byte) string {
 
 func normDirection(b []byte) string {
 	switch {
-	case foldEq(b, "inbound"):
+	case jsonx.EqualFold(b, "inbound"):
 		return schema.DirectionIngress
-	case foldEq(b, "outbound"):
+	case jsonx.EqualFold(b, "outbound"):
 		return schema.DirectionEgress
 	}
 	return ""
@@ -224,13 +225,13 @@ func appendAddrs(dst []string, v *fastjson.Value) []string {
 	}
 	switch v.Type() {
 	case fastjson.TypeString:
-		if b := trimSpace(str(v)); len(b) > 0 {
+		if b := jsonx.TrimSpace(jsonx.Bytes(v)); len(b) > 0 {
 			dst = append(dst, string(b))
 		}
 	case fastjson.TypeArray:
 		arr, _ := v.Array()
 		for _, a := range arr {
-			if b := trimSpace(str(a)); len(b) > 0 {
+			if b := jsonx.TrimSpace(jsonx.Bytes(a)); len(b) > 0 {
 				dst = append(dst, string(b))
 			}
 		}
@@ -245,7 +246,7 @@ func appendIDs(dst []string, v *fastjson.Value) []string {
 	}
 	arr, _ := v.Array()
 	for _, a := range arr {
-		if b := str(get(a, "id")); len(b) > 0 {
+		if b := jsonx.Bytes(jsonx.GetFold(a, "id")); len(b) > 0 {
 			dst = append(dst, string(b))
 		}
 	}
@@ -261,7 +262,7 @@ func appendPorts(dst []schema.PortRange, v *fastjson.Value) []schema.PortRange {
 	var buf [24]byte
 	switch v.Type() {
 	case fastjson.TypeString:
-		return appendPortList(dst, str(v))
+		return appendPortList(dst, jsonx.Bytes(v))
 	case fastjson.TypeNumber:
 		return appendPortList(dst, v.MarshalTo(buf[:0]))
 	case fastjson.TypeArray:
@@ -279,12 +280,12 @@ func appendPortList(dst []schema.PortRange, b []byte) []schema.PortRange {
 		if i < len(b) && b[i] != ',' {
 			continue
 		}
-		item := trimSpace(b[start:i])
+		item := jsonx.TrimSpace(b[start:i])
 		start = i + 1
 		if len(item) == 0 {
 			continue
 		}
-		if foldEq(item, "*") || foldEq(item, "any") {
+		if jsonx.EqualFold(item, "*") || jsonx.EqualFold(item, "any") {
 			dst = addPort(dst, schema.AllPortRange)
 			continue
 		}
@@ -318,8 +319,8 @@ func parsePortBytes(b []byte) (schema.PortRange, bool) {
 		n, ok := portNum(b)
 		return schema.PortRange{From: n, To: n}, ok
 	}
-	a, ok1 := portNum(trimSpace(b[:sep]))
-	z, ok2 := portNum(trimSpace(b[sep+1:]))
+	a, ok1 := portNum(jsonx.TrimSpace(b[:sep]))
+	z, ok2 := portNum(jsonx.TrimSpace(b[sep+1:]))
 	if !ok1 || !ok2 || a > z {
 		return schema.PortRange{}, false
 	}

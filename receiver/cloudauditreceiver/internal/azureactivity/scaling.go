@@ -5,6 +5,7 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 // Autoscale events (category Autoscale, operation
@@ -23,29 +24,29 @@ func putScaling(ev *event.Event, kind opKind, r *record, p *props) {
 		if done || src == nil || src.Type() != fastjson.TypeObject {
 			return
 		}
-		oldV, newV := get(src, "OldInstancesCount"), get(src, "NewInstancesCount")
-		target := str(get(src, "ResourceName"))
+		oldV, newV := jsonx.GetFold(src, "OldInstancesCount"), jsonx.GetFold(src, "NewInstancesCount")
+		target := jsonx.Bytes(jsonx.GetFold(src, "ResourceName"))
 		if len(target) == 0 {
-			target = str(get(src, "targetResourceUri"))
+			target = jsonx.Bytes(jsonx.GetFold(src, "targetResourceUri"))
 		}
 		if len(target) == 0 {
-			target = str(get(src, "targetResourceId"))
+			target = jsonx.Bytes(jsonx.GetFold(src, "targetResourceId"))
 		}
 		if oldV == nil && newV == nil && len(target) == 0 {
 			return
 		}
 		done = true
 		if len(target) == 0 {
-			target = str(r.resourceID)
+			target = jsonx.Bytes(r.resourceID)
 		}
 		if name := lastSegment(target); len(name) > 0 {
-			attrs.PutStr(schema.AttrScalingGroupName, string(name))
+			attrs.PutStr(schema.AttrScalingGroupName, ev.Str(name))
 		}
 		if k := scalingKind(target); k != "" {
 			attrs.PutStr(schema.AttrScalingGroupKind, k)
 		}
-		oldN, hasOld := intOf(oldV)
-		newN, hasNew := intOf(newV)
+		oldN, hasOld := jsonx.Int(oldV)
+		newN, hasNew := jsonx.Int(newV)
 		dir := schema.ScalingOut
 		if kind == opScaleDown {
 			dir = schema.ScalingIn
@@ -63,8 +64,8 @@ func putScaling(ev *event.Event, kind opKind, r *record, p *props) {
 		if hasNew {
 			attrs.PutInt(schema.AttrScalingNewSize, newN)
 		}
-		withObject(get(src, "ActiveAutoscaleProfile"), func(profile *fastjson.Value) {
-			if max, ok := intOf(get(get(profile, "Capacity"), "Maximum")); ok {
+		withObject(jsonx.GetFold(src, "ActiveAutoscaleProfile"), func(profile *fastjson.Value) {
+			if max, ok := jsonx.Int(jsonx.GetFold(jsonx.GetFold(profile, "Capacity"), "Maximum")); ok {
 				attrs.PutInt(schema.AttrScalingMaxSize, max)
 				if hasNew {
 					attrs.PutBool(schema.AttrScalingAtMax, newN >= max)
@@ -89,19 +90,19 @@ func putScaling(ev *event.Event, kind opKind, r *record, p *props) {
 // scalingKind maps the scaled resource's type to autoscaler.group.kind.
 func scalingKind(id []byte) string {
 	switch {
-	case indexFold(id, "/microsoft.compute/virtualmachinescalesets/") >= 0,
-		indexFold(id, "/microsoft.compute/cloudservices/") >= 0,
-		indexFold(id, "/microsoft.classiccompute/") >= 0,
-		indexFold(id, "/microsoft.servicefabric/") >= 0:
+	case jsonx.IndexFold(id, "/microsoft.compute/virtualmachinescalesets/") >= 0,
+		jsonx.IndexFold(id, "/microsoft.compute/cloudservices/") >= 0,
+		jsonx.IndexFold(id, "/microsoft.classiccompute/") >= 0,
+		jsonx.IndexFold(id, "/microsoft.servicefabric/") >= 0:
 		return schema.ScalingKindVM
-	case indexFold(id, "/microsoft.web/serverfarms/") >= 0,
-		indexFold(id, "/microsoft.web/sites/") >= 0,
-		indexFold(id, "/microsoft.apimanagement/") >= 0,
-		indexFold(id, "/microsoft.appplatform/") >= 0:
+	case jsonx.IndexFold(id, "/microsoft.web/serverfarms/") >= 0,
+		jsonx.IndexFold(id, "/microsoft.web/sites/") >= 0,
+		jsonx.IndexFold(id, "/microsoft.apimanagement/") >= 0,
+		jsonx.IndexFold(id, "/microsoft.appplatform/") >= 0:
 		return schema.ScalingKindApp
-	case indexFold(id, "/microsoft.app/containerapps/") >= 0,
-		indexFold(id, "/microsoft.containerinstance/") >= 0,
-		indexFold(id, "/microsoft.containerservice/") >= 0:
+	case jsonx.IndexFold(id, "/microsoft.app/containerapps/") >= 0,
+		jsonx.IndexFold(id, "/microsoft.containerinstance/") >= 0,
+		jsonx.IndexFold(id, "/microsoft.containerservice/") >= 0:
 		return schema.ScalingKindContainer
 	}
 	return ""

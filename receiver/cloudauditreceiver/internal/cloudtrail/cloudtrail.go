@@ -14,6 +14,7 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 var (
@@ -35,7 +36,7 @@ type fields struct {
 
 func (f *fields) collect(o *fastjson.Object) {
 	o.Visit(func(k []byte, v *fastjson.Value) {
-		switch b2s(k) {
+		switch jsonx.View(k) {
 		case "eventName":
 			f.eventName = v
 		case "eventSource":
@@ -105,7 +106,7 @@ func Matches(v *fastjson.Value) bool {
 // isInsight recognises a CloudTrail Insights event by its documented members.
 func isInsight(v *fastjson.Value) bool {
 	d := v.Get("insightDetails")
-	return d != nil && d.Type() == fastjson.TypeObject && b2s(v.GetStringBytes("eventType")) == eventTypeInsight
+	return d != nil && d.Type() == fastjson.TypeObject && jsonx.View(v.GetStringBytes("eventType")) == eventTypeInsight
 }
 
 // Decode fills ev from one CloudTrail event. It returns event.ErrSkip for a digest
@@ -124,13 +125,13 @@ func decode(v *fastjson.Value, ev *event.Event, env *envelope) error {
 	var f fields
 	f.collect(o)
 
-	if b2s(bytesOf(f.eventType)) == eventTypeInsight && f.insightDetails != nil && f.insightDetails.Type() == fastjson.TypeObject {
+	if jsonx.View(jsonx.Bytes(f.eventType)) == eventTypeInsight && f.insightDetails != nil && f.insightDetails.Type() == fastjson.TypeObject {
 		putTime(ev, &f, env)
 		putResource(ev, &f, env)
 		putInsight(ev, &f)
 		return nil
 	}
-	name := bytesOf(f.eventName)
+	name := jsonx.Bytes(f.eventName)
 	if len(name) == 0 {
 		if f.digestHint {
 			return event.ErrSkip
@@ -143,11 +144,11 @@ func decode(v *fastjson.Value, ev *event.Event, env *envelope) error {
 	// Exact capacity: the attribute slice is one allocation per record, and its bytes
 	// count (pdata pays 40 bytes per slot).
 	ev.Attrs().EnsureCapacity(callAttrs + actionAttrs(name))
-	ev.PutBytes(schema.AttrRPCService, bytesOf(f.eventSource))
+	ev.PutBytes(schema.AttrRPCService, jsonx.Bytes(f.eventSource))
 	ev.PutBytes(schema.AttrRPCMethod, name)
-	ev.PutBytes(schema.AttrEventID, bytesOf(f.eventID))
-	ev.PutBytes(schema.AttrSourceAddress, bytesOf(f.sourceIP))
-	ev.PutBytes(schema.AttrUserAgent, bytesOf(f.userAgent))
+	ev.PutBytes(schema.AttrEventID, jsonx.Bytes(f.eventID))
+	ev.PutBytes(schema.AttrSourceAddress, jsonx.Bytes(f.sourceIP))
+	ev.PutBytes(schema.AttrUserAgent, jsonx.Bytes(f.userAgent))
 
 	putOutcome(ev, &f)
 	putIdentity(ev, &f)
@@ -170,12 +171,12 @@ func decode(v *fastjson.Value, ev *event.Event, env *envelope) error {
 // hand-written samples), the timestamp stays unset rather than losing the record; the
 // pipeline still sets the observed time.
 func putTime(ev *event.Event, f *fields, env *envelope) {
-	text := bytesOf(f.eventTime)
+	text := jsonx.Bytes(f.eventTime)
 	if len(text) == 0 && env != nil {
 		text = env.time
 	}
 	if len(text) == 0 {
-		text = bytesOf(f.shipperTime)
+		text = jsonx.Bytes(f.shipperTime)
 	}
 	if t, ok := parseTime(text); ok {
 		ev.SetTime(t)
@@ -185,11 +186,11 @@ func putTime(ev *event.Event, f *fields, env *envelope) {
 // putResource sets the resource identity: AWS, the account and the region.
 func putResource(ev *event.Event, f *fields, env *envelope) {
 	ev.Provider = schema.ProviderAWS
-	ev.AccountID = ev.Str(bytesOf(f.recipientAccountID))
+	ev.AccountID = ev.Str(jsonx.Bytes(f.recipientAccountID))
 	if ev.AccountID == "" && f.userIdentity != nil && f.userIdentity.Type() == fastjson.TypeObject {
-		ev.AccountID = ev.Str(bytesOf(f.userIdentity.Get("accountId")))
+		ev.AccountID = ev.Str(jsonx.Bytes(f.userIdentity.Get("accountId")))
 	}
-	ev.Region = ev.Str(bytesOf(f.awsRegion))
+	ev.Region = ev.Str(jsonx.Bytes(f.awsRegion))
 	if env != nil {
 		if ev.AccountID == "" {
 			ev.AccountID = ev.Str(env.account)
@@ -203,7 +204,7 @@ func putResource(ev *event.Event, f *fields, env *envelope) {
 // putOutcome: errorCode marks failure. ConsoleLogin failures carry no errorCode, only
 // responseElements.ConsoleLogin = "Failure" and an errorMessage.
 func putOutcome(ev *event.Event, f *fields) {
-	if code := bytesOf(f.errorCode); len(code) > 0 {
+	if code := jsonx.Bytes(f.errorCode); len(code) > 0 {
 		ev.SetOutcome(false, ev.Str(code))
 		return
 	}
@@ -213,8 +214,8 @@ func putOutcome(ev *event.Event, f *fields) {
 		return
 	}
 	if f.responseElements != nil && f.responseElements.Type() == fastjson.TypeObject {
-		if r := bytesOf(f.responseElements.Get("ConsoleLogin")); len(r) > 0 && b2s(r) != "Success" {
-			msg := bytesOf(f.errorMessage)
+		if r := jsonx.Bytes(f.responseElements.Get("ConsoleLogin")); len(r) > 0 && jsonx.View(r) != "Success" {
+			msg := jsonx.Bytes(f.errorMessage)
 			if len(msg) == 0 {
 				msg = r
 			}
@@ -235,10 +236,10 @@ func firstResourceARN(res *fastjson.Value) []byte {
 		if r.Type() != fastjson.TypeObject {
 			continue
 		}
-		if s := bytesOf(r.Get("ARN")); len(s) > 0 {
+		if s := jsonx.Bytes(r.Get("ARN")); len(s) > 0 {
 			return s
 		}
-		if s := bytesOf(r.Get("arn")); len(s) > 0 {
+		if s := jsonx.Bytes(r.Get("arn")); len(s) > 0 {
 			return s
 		}
 	}
@@ -249,7 +250,7 @@ func firstResourceARN(res *fastjson.Value) []byte {
 // specific first (0 best, -1 not a target). They cover the network, scaling and
 // identity calls detectors use.
 func targetRank(k []byte) int {
-	switch b2s(k) {
+	switch jsonx.View(k) {
 	case "groupId":
 		return 0
 	case "networkAclId":
@@ -297,7 +298,7 @@ func requestTarget(rp *fastjson.Value) []byte {
 		if r < 0 || (bestRank >= 0 && r >= bestRank) {
 			return
 		}
-		if b := bytesOf(v); len(b) > 0 {
+		if b := jsonx.Bytes(v); len(b) > 0 {
 			best, bestRank = b, r
 		}
 	})
@@ -311,7 +312,7 @@ const callAttrs = 13
 
 // actionAttrs is how many attributes decodeAction may add for the call.
 func actionAttrs(name []byte) int {
-	switch b2s(name) {
+	switch jsonx.View(name) {
 	case "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress",
 		"ModifySecurityGroupRules", "DeleteSecurityGroup", "CreateNetworkAclEntry", "ReplaceNetworkAclEntry", "DeleteNetworkAclEntry",
 		"CreateManagedPrefixList", "ModifyManagedPrefixList", "OpenInstancePublicPorts", "PutInstancePublicPorts", "CloseInstancePublicPorts",
@@ -327,7 +328,7 @@ func actionAttrs(name []byte) int {
 // actions. It returns the call's target id (security group, NACL, prefix list,
 // instance, scaling group) for cloud.resource_id.
 func decodeAction(ev *event.Event, f *fields, name []byte) string {
-	switch b2s(name) {
+	switch jsonx.View(name) {
 	case "AuthorizeSecurityGroupIngress":
 		return securityGroupChange(ev, f, schema.ChangeAdd, schema.DirectionIngress)
 	case "AuthorizeSecurityGroupEgress":

@@ -15,30 +15,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/valyala/fastjson"
 
+	"github.com/cloudwarden/cloudwarden/internal/datasets"
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
 )
-
-// datasetDir finds <repo root>/../shared/datasets/aws-cloudtrail, or "" when absent.
-func datasetDir(t *testing.T) string {
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "datasets", "aws-cloudtrail")
-	if _, err := os.Stat(d); err != nil {
-		return ""
-	}
-	return d
-}
 
 // exposureLabels reads labels.csv: file -> record indexes with expected_exposure_flag=true.
 func exposureLabels(t *testing.T, dir string) map[string]map[int]bool {
@@ -68,10 +48,7 @@ func exposureLabels(t *testing.T, dir string) map[string]map[int]bool {
 // (single events, JSON arrays, {"Records":[...]}, NDJSON lines, EventBridge
 // envelopes) and checks that labelled exposures carry an ingress allow rule from /0.
 func TestDatasetSmoke(t *testing.T) {
-	dir := datasetDir(t)
-	if dir == "" {
-		t.Skip("shared/datasets/aws-cloudtrail not present")
-	}
+	dir := datasets.Kind(t, "aws-cloudtrail")
 	labels := exposureLabels(t, dir)
 	decoded, exposures, untimed := 0, 0, 0
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {

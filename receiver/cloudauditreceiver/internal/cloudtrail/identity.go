@@ -5,6 +5,7 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 // putIdentity writes user.id, the principal and credential types, the access key id
@@ -21,19 +22,19 @@ func putIdentity(ev *event.Event, f *fields) {
 	)
 	o, _ := ui.Object()
 	o.Visit(func(k []byte, v *fastjson.Value) {
-		switch b2s(k) {
+		switch jsonx.View(k) {
 		case "type":
-			typ = bytesOf(v)
+			typ = jsonx.Bytes(v)
 		case "arn":
-			arn = bytesOf(v)
+			arn = jsonx.Bytes(v)
 		case "principalId":
-			principalID = bytesOf(v)
+			principalID = jsonx.Bytes(v)
 		case "invokedBy":
-			invokedBy = bytesOf(v)
+			invokedBy = jsonx.Bytes(v)
 		case "userName":
-			userName = bytesOf(v)
+			userName = jsonx.Bytes(v)
 		case "accessKeyId":
-			keyID = bytesOf(v)
+			keyID = jsonx.Bytes(v)
 		case "sessionContext":
 			sessionCtx = v
 		}
@@ -64,12 +65,12 @@ func putIdentity(ev *event.Event, f *fields) {
 		fromConsole = sessionCtx.Get("sessionCredentialFromConsole")
 	}
 
-	isConsoleLogin := b2s(bytesOf(f.eventName)) == "ConsoleLogin"
+	isConsoleLogin := jsonx.View(jsonx.Bytes(f.eventName)) == "ConsoleLogin"
 	console := isConsoleLogin
-	if c, ok := boolOf(fromConsole); ok && c {
+	if c, ok := jsonx.Bool(fromConsole); ok && c {
 		console = true
 	}
-	if !console && isConsoleUserAgent(bytesOf(f.userAgent)) {
+	if !console && isConsoleUserAgent(jsonx.Bytes(f.userAgent)) {
 		console = true
 	}
 	switch {
@@ -84,10 +85,10 @@ func putIdentity(ev *event.Event, f *fields) {
 	// MFA only where CloudTrail actually tells: the session's mfaAuthenticated flag,
 	// ConsoleLogin's MFAUsed, or a long-term access key, which can never carry MFA
 	// (MFA-protected API access always goes through temporary ASIA credentials).
-	if m, ok := boolOf(mfaAttr); ok {
+	if m, ok := jsonx.Bool(mfaAttr); ok {
 		ev.Attrs().PutBool(schema.AttrMFA, m)
 	} else if isConsoleLogin && f.additionalEventData != nil {
-		if m, ok := boolOf(f.additionalEventData.Get("MFAUsed")); ok {
+		if m, ok := jsonx.Bool(f.additionalEventData.Get("MFAUsed")); ok {
 			ev.Attrs().PutBool(schema.AttrMFA, m)
 		}
 	} else if hasPrefix(keyID, "AKIA") {
@@ -97,7 +98,7 @@ func putIdentity(ev *event.Event, f *fields) {
 
 // principalType maps userIdentity.type to the normalised enumeration.
 func principalType(typ, principalID, invokedBy []byte) string {
-	switch b2s(typ) {
+	switch jsonx.View(typ) {
 	case "Root":
 		return schema.PrincipalRoot
 	case "IAMUser", "IdentityCenterUser":
@@ -128,7 +129,7 @@ func principalType(typ, principalID, invokedBy []byte) string {
 // "console.ec2.amazonaws.com", "AWS Internal" is deliberately not included (it is
 // used by services too).
 func isConsoleUserAgent(ua []byte) bool {
-	switch b2s(ua) {
+	switch jsonx.View(ua) {
 	case "signin.amazonaws.com", "console.amazonaws.com":
 		return true
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 // eventTypeInsight is the eventType of CloudTrail Insights events.
@@ -31,14 +32,14 @@ func putInsight(ev *event.Event, f *fields) {
 	d := f.insightDetails
 	attrs := ev.Attrs()
 	attrs.EnsureCapacity(10)
-	ev.PutBytes(schema.AttrRPCService, bytesOf(d.Get("eventSource")))
-	ev.PutBytes(schema.AttrRPCMethod, bytesOf(d.Get("eventName")))
-	ev.PutBytes(schema.AttrEventID, bytesOf(f.eventID))
-	ev.PutBytes(AttrInsightType, bytesOf(d.Get("insightType")))
-	state := bytesOf(d.Get("state"))
+	ev.PutBytes(schema.AttrRPCService, jsonx.Bytes(d.Get("eventSource")))
+	ev.PutBytes(schema.AttrRPCMethod, jsonx.Bytes(d.Get("eventName")))
+	ev.PutBytes(schema.AttrEventID, jsonx.Bytes(f.eventID))
+	ev.PutBytes(AttrInsightType, jsonx.Bytes(d.Get("insightType")))
+	state := jsonx.Bytes(d.Get("state"))
 	ev.PutBytes(AttrInsightState, state)
-	ev.PutBytes(AttrInsightSharedEventID, bytesOf(f.sharedEventID))
-	ev.PutBytes(AttrInsightErrorCode, bytesOf(d.Get("errorCode")))
+	ev.PutBytes(AttrInsightSharedEventID, jsonx.Bytes(f.sharedEventID))
+	ev.PutBytes(AttrInsightErrorCode, jsonx.Bytes(d.Get("errorCode")))
 	stats := d.Get("insightContext", "statistics")
 	if avg, ok := floatOf(stats, "insight", "average"); ok {
 		attrs.PutDouble(AttrInsightAverage, avg)
@@ -46,7 +47,7 @@ func putInsight(ev *event.Event, f *fields) {
 	if avg, ok := floatOf(stats, "baseline", "average"); ok {
 		attrs.PutDouble(AttrInsightBaselineAverage, avg)
 	}
-	if equalFold(state, "Start") {
+	if jsonx.EqualFold(state, "Start") {
 		ev.Record.SetSeverityNumber(plog.SeverityNumberWarn)
 		ev.Record.SetSeverityText("WARN")
 	} else {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 // Network-rule calls. Each produces one schema.NetworkRule per (permission × peer),
@@ -54,8 +55,8 @@ type ipPerm struct {
 // readPerm reads protocol and ports from an object using either spelling.
 func readPerm(v *fastjson.Value, protoKeys, fromKeys, toKeys [2]string) ipPerm {
 	proto := protocolOf(getFirst(v, protoKeys[0], protoKeys[1]))
-	from, hasFrom := intOf(getFirst(v, fromKeys[0], fromKeys[1]))
-	to, hasTo := intOf(getFirst(v, toKeys[0], toKeys[1]))
+	from, hasFrom := jsonx.Int(getFirst(v, fromKeys[0], fromKeys[1]))
+	to, hasTo := jsonx.Int(getFirst(v, toKeys[0], toKeys[1]))
 	return ipPerm{proto: proto, ports: portRanges(proto, from, to, hasFrom, hasTo)}
 }
 
@@ -83,7 +84,7 @@ func securityGroupChange(ev *event.Event, f *fields, change, direction string) s
 	if set := getFirst(f.responseElements, "securityGroupRuleSet", "revokedSecurityGroupRuleSet"); set != nil {
 		eachItem(set, func(item *fastjson.Value) {
 			dir := direction
-			if eg, ok := boolOf(item.Get("isEgress")); ok {
+			if eg, ok := jsonx.Bool(item.Get("isEgress")); ok {
 				if eg {
 					dir = schema.DirectionEgress
 				} else {
@@ -252,7 +253,7 @@ func networkACLEntry(ev *event.Event, f *fields, change string) string {
 	rp := f.requestParameters
 	acl := strFieldOf(ev, rp, "networkAclId")
 	direction := schema.DirectionIngress
-	if eg, ok := boolOf(getFirst(rp, "egress")); ok && eg {
+	if eg, ok := jsonx.Bool(getFirst(rp, "egress")); ok && eg {
 		direction = schema.DirectionEgress
 	}
 	r := schema.NetworkRule{Direction: direction}
@@ -263,11 +264,11 @@ func networkACLEntry(ev *event.Event, f *fields, change string) string {
 		r.RuleID = acl + ":" + direction + ":" + itoa(r.Priority)
 	}
 	if change != schema.ChangeRemove {
-		act := bytesOf(getFirst(rp, "ruleAction"))
+		act := jsonx.Bytes(getFirst(rp, "ruleAction"))
 		switch {
-		case equalFold(act, "allow"):
+		case jsonx.EqualFold(act, "allow"):
 			r.Action = schema.ActionAllow
-		case equalFold(act, "deny"):
+		case jsonx.EqualFold(act, "deny"):
 			r.Action = schema.ActionDeny
 		}
 		r.Protocol = protocolOf(getFirst(rp, "aclProtocol", "protocol"))

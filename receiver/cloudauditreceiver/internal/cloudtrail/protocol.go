@@ -6,6 +6,7 @@ import (
 	"github.com/valyala/fastjson"
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 // protocolOf normalises an AWS protocol field: names ("tcp", "TCP"), IANA numbers as
@@ -15,22 +16,22 @@ func protocolOf(v *fastjson.Value) string {
 	if v == nil {
 		return ""
 	}
-	if n, ok := intOf(v); ok {
+	if n, ok := jsonx.Int(v); ok {
 		return protocolNumber(n)
 	}
-	b := bytesOf(v)
+	b := jsonx.Bytes(v)
 	switch {
 	case len(b) == 0:
 		return ""
-	case equalFold(b, "tcp"):
+	case jsonx.EqualFold(b, "tcp"):
 		return "tcp"
-	case equalFold(b, "udp"):
+	case jsonx.EqualFold(b, "udp"):
 		return "udp"
-	case equalFold(b, "icmp"):
+	case jsonx.EqualFold(b, "icmp"):
 		return "icmp"
-	case equalFold(b, "icmpv6"), equalFold(b, "icmp6"), equalFold(b, "ipv6-icmp"):
+	case jsonx.EqualFold(b, "icmpv6"), jsonx.EqualFold(b, "icmp6"), jsonx.EqualFold(b, "ipv6-icmp"):
 		return "icmpv6"
-	case equalFold(b, "all"), equalFold(b, "any"), b2s(b) == "*":
+	case jsonx.EqualFold(b, "all"), jsonx.EqualFold(b, "any"), jsonx.View(b) == "*":
 		return schema.ProtocolAll
 	}
 	// An unknown protocol name is kept as the producer wrote it, lower-cased.

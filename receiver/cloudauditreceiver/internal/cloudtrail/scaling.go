@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 // envelope holds the EventBridge members used as fallbacks and for Auto Scaling events.
@@ -17,19 +18,19 @@ type envelope struct {
 
 func (e *envelope) collect(o *fastjson.Object) {
 	o.Visit(func(k []byte, v *fastjson.Value) {
-		switch b2s(k) {
+		switch jsonx.View(k) {
 		case "detail-type":
-			e.detailType = bytesOf(v)
+			e.detailType = jsonx.Bytes(v)
 		case "source":
-			e.source = bytesOf(v)
+			e.source = jsonx.Bytes(v)
 		case "time":
-			e.time = bytesOf(v)
+			e.time = jsonx.Bytes(v)
 		case "account":
-			e.account = bytesOf(v)
+			e.account = jsonx.Bytes(v)
 		case "region":
-			e.region = bytesOf(v)
+			e.region = jsonx.Bytes(v)
 		case "id":
-			e.id = bytesOf(v)
+			e.id = jsonx.Bytes(v)
 		case "detail":
 			e.detail = v
 		case "resources":
@@ -55,8 +56,8 @@ func DecodeEventBridge(v *fastjson.Value, ev *event.Event) error {
 		}
 		return decode(env.detail, ev, &env)
 	}
-	if b2s(env.source) == "aws.autoscaling" {
-		switch b2s(env.detailType) {
+	if jsonx.View(env.source) == "aws.autoscaling" {
+		switch jsonx.View(env.detailType) {
 		case "EC2 Instance Launch Successful", "EC2 Instance Launch Unsuccessful":
 			return autoScalingEvent(ev, &env, "EC2InstanceLaunch")
 		case "EC2 Instance Terminate Successful", "EC2 Instance Terminate Unsuccessful":
@@ -95,9 +96,9 @@ func autoScalingEvent(ev *event.Event, env *envelope, method string) error {
 	attrs.PutStr(schema.AttrPrincipalType, schema.PrincipalService)
 	attrs.PutStr(schema.AttrSourceAddress, "autoscaling.amazonaws.com")
 
-	status := bytesOf(d.Get("StatusCode"))
+	status := jsonx.Bytes(d.Get("StatusCode"))
 	failed := bytes.HasSuffix(env.detailType, []byte("Unsuccessful"))
-	switch b2s(status) {
+	switch jsonx.View(status) {
 	case "Failed", "Cancelled":
 		failed = true
 	}
@@ -121,7 +122,7 @@ func autoScalingEvent(ev *event.Event, env *envelope, method string) error {
 	group := strFieldOf(ev, d, "AutoScalingGroupName")
 	ev.PutStr(schema.AttrScalingGroupName, group)
 	attrs.PutStr(schema.AttrScalingGroupKind, schema.ScalingKindVM)
-	cause := bytesOf(d.Get("Cause"))
+	cause := jsonx.Bytes(d.Get("Cause"))
 	if oldSize, newSize, ok := desiredChange(cause); ok {
 		putSizes(ev, oldSize, newSize, true)
 		if maxSize, ok := numberAfter(cause, []byte("max: ")); ok {

@@ -14,31 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/valyala/fastjson"
 
+	"github.com/cloudwarden/cloudwarden/internal/datasets"
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
 )
-
-// datasetDir locates <repo root>/../shared/datasets/<kind>, or "" when absent.
-func datasetDir(t *testing.T, kind string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "datasets", kind)
-	if _, err := os.Stat(d); err != nil {
-		return ""
-	}
-	return d
-}
 
 // records splits a dataset file into its records, indexed as labels.csv counts them:
 // JSON-array element, the single object, or NDJSON line.
@@ -73,10 +52,7 @@ func records(t *testing.T, data []byte) [][]byte {
 // Command Center findings, payload fragments without @type or logName) are not
 // recognised and are counted as skipped.
 func TestDatasetSmoke(t *testing.T) {
-	dir := datasetDir(t, "gcp-audit")
-	if dir == "" {
-		t.Skip("shared datasets not present")
-	}
+	dir := datasets.Kind(t, "gcp-audit")
 	exposure := map[string]bool{}
 	if f, err := os.Open(filepath.Join(dir, "labels.csv")); err == nil {
 		rows, err := csv.NewReader(f).ReadAll()

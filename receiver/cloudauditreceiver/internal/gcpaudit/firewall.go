@@ -5,6 +5,7 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 // anyIPv4 is GCP's implicit source of an INGRESS rule that names no source and the
@@ -93,7 +94,7 @@ func firewallDelete(ev *event.Event, pp *fastjson.Value, resourceName []byte) {
 		schema.PutRules(ev.Attrs(), schema.ChangeRemove, f.rules(resourceName))
 		return
 	}
-	id := toStr(lastSegment(resourceName))
+	id := ev.Str(lastSegment(resourceName))
 	schema.PutRules(ev.Attrs(), schema.ChangeRemove, []schema.NetworkRule{{RuleID: id}})
 }
 
@@ -102,24 +103,24 @@ func firewallDelete(ev *event.Event, pp *fastjson.Value, resourceName []byte) {
 func (f *firewall) rules(resourceName []byte) []schema.NetworkRule {
 	var base schema.NetworkRule
 	base.Direction = schema.DirectionIngress
-	if d := stringOf(f.direction); len(d) > 0 {
-		switch view(d) {
+	if d := jsonx.Bytes(f.direction); len(d) > 0 {
+		switch jsonx.View(d) {
 		case "EGRESS", "egress", "Egress":
 			base.Direction = schema.DirectionEgress
 		}
 	}
 	base.Priority, base.HasPriority = 1000, true
-	if p, ok := intValue(f.priority); ok {
+	if p, ok := jsonx.Int(f.priority); ok {
 		base.Priority = p
 	}
-	base.Disabled, _ = boolValue(f.disabled)
+	base.Disabled, _ = jsonx.Bool(f.disabled)
 	base.HasDisabled = true
-	if n := stringOf(f.name); len(n) > 0 {
+	if n := jsonx.Bytes(f.name); len(n) > 0 {
 		base.RuleID = string(n)
 	} else {
-		base.RuleID = toStr(lastSegment(resourceName))
+		base.RuleID = string(lastSegment(resourceName))
 	}
-	base.Description = toStr(stringOf(f.description))
+	base.Description = string(jsonx.Bytes(f.description))
 
 	base.Sources = appendStrings(base.Sources, f.sourceRanges, "")
 	base.Sources = appendStrings(base.Sources, f.sourceTags, "tag:")
@@ -173,7 +174,7 @@ func protocolRule(base schema.NetworkRule, action string, entry *fastjson.Value)
 // whether the protocol has ports. An empty protocol is treated as "all" (the API
 // requires one; a missing value cannot narrow the rule).
 func normaliseProtocol(p []byte) (string, bool) {
-	switch view(p) {
+	switch jsonx.View(p) {
 	case "tcp", "TCP", "6":
 		return "tcp", true
 	case "udp", "UDP", "17":
@@ -214,21 +215,13 @@ func portRanges(ports *fastjson.Value) []schema.PortRange {
 			}
 		} else {
 			b, _ := it.StringBytes()
-			pr, ok = schema.ParsePortRange(view(b))
+			pr, ok = schema.ParsePortRange(jsonx.View(b))
 		}
 		if ok {
 			out = append(out, pr)
 		}
 	}
 	return out
-}
-
-func stringOf(v *fastjson.Value) []byte {
-	if v == nil || v.Type() != fastjson.TypeString {
-		return nil
-	}
-	b, _ := v.StringBytes()
-	return b
 }
 
 func arrayOf(v *fastjson.Value) []*fastjson.Value {
@@ -242,7 +235,7 @@ func arrayOf(v *fastjson.Value) []*fastjson.Value {
 // appendStrings appends the non-empty strings of a JSON array, each with prefix.
 func appendStrings(dst []string, arr *fastjson.Value, prefix string) []string {
 	for _, it := range arrayOf(arr) {
-		b := stringOf(it)
+		b := jsonx.Bytes(it)
 		if len(b) == 0 {
 			continue
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 const auditLogType = "type.googleapis.com/google.cloud.audit.AuditLog"
@@ -23,7 +24,7 @@ var errNotObject = errors.New("gcp audit: LogEntry is not a JSON object")
 
 // protoPayload returns the LogEntry's protoPayload (or the lower-cased export spelling).
 func protoPayload(v *fastjson.Value) *fastjson.Value {
-	pp := get(v, "protoPayload", "protopayload")
+	pp := jsonx.Either(v, "protoPayload", "protopayload")
 	if pp == nil || pp.Type() != fastjson.TypeObject {
 		return nil
 	}
@@ -41,7 +42,7 @@ func Matches(v *fastjson.Value) bool {
 	if pp := protoPayload(v); pp != nil {
 		t := str(pp, "@type", "at_sign_type")
 		if t != nil {
-			if view(t) == auditLogType {
+			if jsonx.View(t) == auditLogType {
 				return true
 			}
 		} else if pp.Get("methodName") != nil && pp.Get("serviceName") != nil {
@@ -77,10 +78,10 @@ func Decode(v *fastjson.Value, ev *event.Event) error {
 
 	service := pp.GetStringBytes("serviceName")
 	method := pp.GetStringBytes("methodName")
-	ev.PutStr(schema.AttrRPCService, toStr(service))
-	ev.PutStr(schema.AttrRPCMethod, toStr(method))
-	ev.PutStr(schema.AttrResourceID, toStr(resourceName))
-	ev.PutStr(schema.AttrEventID, toStr(str(v, "insertId", "insertid")))
+	ev.PutBytes(schema.AttrRPCService, service)
+	ev.PutBytes(schema.AttrRPCMethod, method)
+	ev.PutBytes(schema.AttrResourceID, resourceName)
+	ev.PutBytes(schema.AttrEventID, str(v, "insertId", "insertid"))
 
 	decodeOutcome(ev, pp.Get("status"))
 	decodeCaller(ev, pp)
@@ -101,7 +102,7 @@ func decodeIdentity(ev *event.Event, labels *fastjson.Value, logName, resourceNa
 			project = p
 		}
 	}
-	ev.AccountID = toStr(project)
+	ev.AccountID = ev.Str(project)
 
 	loc := labels.GetStringBytes("location")
 	if len(loc) == 0 {
@@ -117,17 +118,17 @@ func decodeIdentity(ev *event.Event, labels *fastjson.Value, logName, resourceNa
 			}
 		}
 	}
-	ev.Region = toStr(regionOf(loc))
+	ev.Region = ev.Str(regionOf(loc))
 
 	if c := labels.GetStringBytes("cluster_name"); len(c) > 0 {
-		ev.K8sCluster = toStr(c)
+		ev.K8sCluster = ev.Str(c)
 	}
 }
 
 // regionOf turns a zone ("us-central1-a") into its region ("us-central1"); regions
 // and multi-regions pass through; "global" and "-" (unset) give no region.
 func regionOf(loc []byte) []byte {
-	switch view(loc) {
+	switch jsonx.View(loc) {
 	case "", "global", "-":
 		return nil
 	}
@@ -141,7 +142,7 @@ func regionOf(loc []byte) []byte {
 // decodeOutcome: status absent or code 0 is success; any other code is a failure
 // named by its google.rpc.Code.
 func decodeOutcome(ev *event.Event, status *fastjson.Value) {
-	code, ok := intValue(status.Get("code"))
+	code, ok := jsonx.Int(status.Get("code"))
 	if !ok || code == 0 {
 		ev.SetOutcome(true, "")
 		return
@@ -156,7 +157,7 @@ func decodeCaller(ev *event.Event, pp *fastjson.Value) {
 	if len(principal) == 0 {
 		principal = auth.GetStringBytes("principalSubject")
 	}
-	ev.PutStr(schema.AttrUserID, toStr(principal))
+	ev.PutBytes(schema.AttrUserID, principal)
 	ptype := principalType(principal)
 	ev.PutStr(schema.AttrPrincipalType, ptype)
 	switch {
@@ -174,8 +175,8 @@ func decodeCaller(ev *event.Event, pp *fastjson.Value) {
 	if len(ip) == 0 {
 		ip = rm.GetStringBytes("callerIP")
 	}
-	ev.PutStr(schema.AttrSourceAddress, toStr(ip))
-	ev.PutStr(schema.AttrUserAgent, toStr(rm.GetStringBytes("callerSuppliedUserAgent")))
+	ev.PutBytes(schema.AttrSourceAddress, ip)
+	ev.PutBytes(schema.AttrUserAgent, rm.GetStringBytes("callerSuppliedUserAgent"))
 }
 
 // decodeOperation carries LogEntry.operation so one long-running change, logged at
@@ -185,7 +186,7 @@ func decodeOperation(ev *event.Event, op *fastjson.Value) {
 	if op == nil {
 		return
 	}
-	ev.PutStr(schema.AttrOperationID, toStr(op.GetStringBytes("id")))
+	ev.PutBytes(schema.AttrOperationID, op.GetStringBytes("id"))
 	if op.GetBool("first") {
 		ev.Attrs().PutStr(schema.AttrOperationStage, "first")
 	} else if op.GetBool("last") {
@@ -214,7 +215,7 @@ func decodeChange(ev *event.Event, pp *fastjson.Value, resourceName []byte, labe
 	if m == nil {
 		return
 	}
-	switch view(m) {
+	switch jsonx.View(m) {
 	case "firewalls.insert":
 		firewallChange(ev, pp, resourceName, schema.ChangeAdd, false)
 	case "firewalls.update":

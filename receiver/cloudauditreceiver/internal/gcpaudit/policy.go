@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 // policyRuleChange handles addRule / patchRule / removeRule of hierarchical, global
@@ -23,7 +24,7 @@ func policyRuleChange(ev *event.Event, pp *fastjson.Value, resourceName []byte, 
 		req = inner
 	}
 	var base schema.NetworkRule
-	if p, ok := intValue(req.Get("priority")); ok {
+	if p, ok := jsonx.Int(req.Get("priority")); ok {
 		base.Priority, base.HasPriority = p, true
 	}
 	if base.HasPriority {
@@ -38,16 +39,16 @@ func policyRuleChange(ev *event.Event, pp *fastjson.Value, resourceName []byte, 
 	}
 
 	base.Direction = schema.DirectionIngress
-	switch view(req.GetStringBytes("direction")) {
+	switch jsonx.View(req.GetStringBytes("direction")) {
 	case "EGRESS", "egress":
 		base.Direction = schema.DirectionEgress
 	}
 	base.Action = policyAction(req.GetStringBytes("action"))
-	if d, ok := boolValue(req.Get("disabled")); ok {
+	if d, ok := jsonx.Bool(req.Get("disabled")); ok {
 		base.Disabled = d
 	}
 	base.HasDisabled = true
-	base.Description = toStr(req.GetStringBytes("description"))
+	base.Description = ev.Str(req.GetStringBytes("description"))
 
 	match := req.Get("match")
 	base.Sources = appendStrings(base.Sources, match.Get("srcIpRanges"), "")
@@ -84,7 +85,7 @@ func policyRuleChange(ev *event.Event, pp *fastjson.Value, resourceName []byte, 
 // traffic through (after L7 inspection), so for exposure it is an allow; goto_next
 // defers to the next policy level and is kept as is.
 func policyAction(a []byte) string {
-	switch view(a) {
+	switch jsonx.View(a) {
 	case "allow", "ALLOW", "apply_security_profile_group":
 		return schema.ActionAllow
 	case "deny", "DENY":

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 // autoscalerResize decodes the system_event entry "compute.autoscalers.resize" that
@@ -17,20 +18,20 @@ import (
 func autoscalerResize(ev *event.Event, pp *fastjson.Value, resourceName []byte, labels *fastjson.Value) {
 	md := pp.Get("metadata")
 	req := pp.Get("request")
-	newSize, okNew := intValue(md.Get("newSize"))
+	newSize, okNew := jsonx.Int(md.Get("newSize"))
 	if !okNew {
-		newSize, okNew = intValue(req.Get("newSize"))
+		newSize, okNew = jsonx.Int(req.Get("newSize"))
 	}
-	oldSize, okOld := intValue(md.Get("oldSize"))
+	oldSize, okOld := jsonx.Int(md.Get("oldSize"))
 	if !okOld {
-		oldSize, okOld = intValue(req.Get("oldSize"))
+		oldSize, okOld = jsonx.Int(req.Get("oldSize"))
 	}
 	if !okNew {
 		return
 	}
 	// In mode OFF the recommendation is not applied; in ONLY_SCALE_OUT a lower
 	// recommendation is not applied. Neither is a scaling action.
-	switch view(md.GetStringBytes("autoscalingMode")) {
+	switch jsonx.View(md.GetStringBytes("autoscalingMode")) {
 	case "OFF":
 		return
 	case "ONLY_SCALE_OUT", "ONLY_UP":
@@ -48,9 +49,9 @@ func autoscalerResize(ev *event.Event, pp *fastjson.Value, resourceName []byte, 
 	name := limit.GetStringBytes("name")
 	if bytes.HasPrefix(name, []byte("MAX")) {
 		ev.Attrs().PutBool(schema.AttrScalingAtMax, true)
-		max, ok := intValue(limit.Get("limitPolicy", "maxNumReplicas"))
+		max, ok := jsonx.Int(limit.Get("limitPolicy", "maxNumReplicas"))
 		if !ok {
-			max, ok = intValue(limit.Get("limitSize"))
+			max, ok = jsonx.Int(limit.Get("limitSize"))
 		}
 		if ok {
 			ev.Attrs().PutInt(schema.AttrScalingMaxSize, max)
@@ -67,12 +68,12 @@ func autoscalerResize(ev *event.Event, pp *fastjson.Value, resourceName []byte, 
 // size is not logged, so the direction stays unknown.
 func groupResize(ev *event.Event, pp *fastjson.Value, resourceName []byte, labels *fastjson.Value) {
 	req := pp.Get("request")
-	size, ok := intValue(req.Get("size"))
+	size, ok := jsonx.Int(req.Get("size"))
 	if !ok {
-		size, ok = intValue(req.Get("targetSize"))
+		size, ok = jsonx.Int(req.Get("targetSize"))
 	}
 	if !ok {
-		size, ok = intValue(req.Get("newSize"))
+		size, ok = jsonx.Int(req.Get("newSize"))
 	}
 	if !ok {
 		return
@@ -97,7 +98,7 @@ func groupName(labels *fastjson.Value, resourceName []byte) []byte {
 
 func putScaling(ev *event.Event, name []byte, oldSize int64, hasOld bool, newSize int64) {
 	attrs := ev.Attrs()
-	ev.PutStr(schema.AttrScalingGroupName, toStr(name))
+	ev.PutBytes(schema.AttrScalingGroupName, name)
 	attrs.PutStr(schema.AttrScalingGroupKind, schema.ScalingKindVM)
 	attrs.PutInt(schema.AttrScalingNewSize, newSize)
 	if !hasOld {

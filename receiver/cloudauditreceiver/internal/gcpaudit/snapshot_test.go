@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/valyala/fastjson"
 
+	"github.com/cloudwarden/cloudwarden/internal/datasets"
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 )
 
@@ -20,10 +21,7 @@ import (
 // resourceOriginalState carries, in REST spelling "allowed"/"denied") and checks the
 // labelled "enabled ingress allow from /0" verdict per object.
 func TestFirewallSnapshots(t *testing.T) {
-	dir := datasetDir(t, "gcp-firewall-snapshots")
-	if dir == "" {
-		t.Skip("shared datasets not present")
-	}
+	dir := datasets.Kind(t, "gcp-firewall-snapshots")
 	f, err := os.Open(filepath.Join(dir, "labels.csv"))
 	require.NoError(t, err)
 	rows, err := csv.NewReader(f).ReadAll()

@@ -2,37 +2,20 @@ package k8sevent
 
 import (
 	"time"
-	"unsafe"
 
 	"github.com/valyala/fastjson"
+
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
-// toStr copies parser memory into a Go string; the parser's buffer is reused.
-func toStr(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return string(b)
-}
+// timeLayouts: Kubernetes Time (RFC 3339, seconds) and MicroTime (RFC 3339,
+// microseconds) both parse with RFC3339Nano, which jsonx.ParseTime's fast path covers;
+// it is the fallback for the rarer spellings it leaves over.
+var timeLayouts = [...]string{time.RFC3339Nano}
 
-// view is a zero-copy string over b for look-ups and parsing that do not retain it.
-func view(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
-}
-
-// parseTime reads Kubernetes Time (RFC 3339, seconds) and MicroTime (RFC 3339,
-// microseconds); both parse with RFC3339Nano.
+// parseTime returns the zero time for anything unreadable, so the record keeps no timestamp.
 func parseTime(b []byte) time.Time {
-	if len(b) == 0 {
-		return time.Time{}
-	}
-	t, err := time.Parse(time.RFC3339Nano, view(b))
-	if err != nil {
-		return time.Time{}
-	}
+	t, _ := jsonx.ParseTime(b, timeLayouts[:])
 	return t
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/jsonx"
 )
 
 const (
@@ -36,7 +37,7 @@ func isEvent(e *fastjson.Value) bool {
 	if e.Get("reason") == nil {
 		return false
 	}
-	kind := view(e.GetStringBytes("kind"))
+	kind := jsonx.View(e.GetStringBytes("kind"))
 	if isObject(e.Get("involvedObject")) {
 		return kind == "" || kind == "Event"
 	}
@@ -80,7 +81,7 @@ func Decode(v *fastjson.Value, ev *event.Event) error {
 	if e == nil {
 		return errNotEvent
 	}
-	if view(e.GetStringBytes("reason")) != reasonRescale {
+	if jsonx.View(e.GetStringBytes("reason")) != reasonRescale {
 		return event.ErrSkip
 	}
 	obj := e.Get("involvedObject")
@@ -107,13 +108,13 @@ func Decode(v *fastjson.Value, ev *event.Event) error {
 	if len(ns) == 0 {
 		ns = md.GetStringBytes("namespace")
 	}
-	ev.K8sNamespace = toStr(ns)
-	ev.K8sCluster = toStr(clusterName(md, entry))
+	ev.K8sNamespace = ev.Str(ns)
+	ev.K8sCluster = ev.Str(clusterName(md, entry))
 	if entry != nil {
 		labels := entry.Get("resource", "labels")
 		ev.Provider = schema.ProviderGCP
-		ev.AccountID = toStr(labels.GetStringBytes("project_id"))
-		ev.Region = toStr(labels.GetStringBytes("location"))
+		ev.AccountID = ev.Str(labels.GetStringBytes("project_id"))
+		ev.Region = ev.Str(labels.GetStringBytes("location"))
 	}
 
 	ev.SetTime(parseTime(eventTime(e, md, entry)))
@@ -126,7 +127,7 @@ func Decode(v *fastjson.Value, ev *event.Event) error {
 	ev.PutStr(schema.AttrEventID, eventID(md.GetStringBytes("uid"), e))
 	ev.SetOutcome(true, "")
 
-	ev.PutStr(schema.AttrScalingGroupName, toStr(name))
+	ev.PutBytes(schema.AttrScalingGroupName, name)
 	attrs.PutStr(schema.AttrScalingGroupKind, schema.ScalingKindContainer)
 	attrs.PutInt(schema.AttrScalingNewSize, size)
 	dir, atMax := direction(reason)
@@ -143,7 +144,7 @@ func Decode(v *fastjson.Value, ev *event.Event) error {
 
 // fromHPA: the event is about a HorizontalPodAutoscaler or was reported by its controller.
 func fromHPA(e, obj *fastjson.Value) bool {
-	if view(obj.GetStringBytes("kind")) == hpaKind {
+	if jsonx.View(obj.GetStringBytes("kind")) == hpaKind {
 		return true
 	}
 	for _, c := range [...][]byte{
@@ -152,7 +153,7 @@ func fromHPA(e, obj *fastjson.Value) bool {
 		e.GetStringBytes("reportingComponent"),
 		e.GetStringBytes("deprecatedSource", "component"),
 	} {
-		if view(c) == hpaComponent {
+		if jsonx.View(c) == hpaComponent {
 			return true
 		}
 	}
