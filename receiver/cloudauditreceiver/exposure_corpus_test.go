@@ -1,14 +1,8 @@
 package cloudauditreceiver
 
 import (
-	"archive/zip"
 	"context"
-	"encoding/csv"
-	"io"
-	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -18,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor/processortest"
 
+	"github.com/cloudwarden/cloudwarden/internal/datasets"
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/decode"
@@ -29,32 +24,32 @@ import (
 // Config-snapshot kinds are resources, not audit events, and are covered by the decoders'
 // own snapshot tests.
 func TestExposureCorpus(t *testing.T) {
-	root := datasetRoot(t)
+	root := datasets.Dir(t)
 	for _, kind := range []string{"aws-cloudtrail", "aws-eventbridge", "gcp-audit", "azure-activity"} {
 		t.Run(kind, func(t *testing.T) {
 			dir := filepath.Join(root, kind)
 			records := decodeKind(t, dir)
 			detect(t, records)
-			labels := readExposureLabels(t, filepath.Join(dir, "labels.csv"))
+			labels := datasets.Labels(t, filepath.Join(dir, "labels.csv"))
 			var pos, neg, missing int
 			for _, l := range labels {
 				rec, ok := records.find(l)
 				if !ok {
 					// Records the decoders do not emit (non-events, fixtures without the
 					// fields an audit event has) cannot be flagged; a true label must exist.
-					require.False(t, l.exposure, "%s[%d] (id %s) labelled as exposure but not decoded", l.file, l.index, l.id)
+					require.False(t, l.Exposure, "%s[%d] (id %s) labelled as exposure but not decoded", l.File, l.Index, l.ID)
 					missing++
 					continue
 				}
 				sev, uuid := exposureSeverity(rec)
-				if l.exposure {
+				if l.Exposure {
 					pos++
 					require.Truef(t, sev > 0, "%s[%d] (id %s) labelled as exposure: got %q %q\nattributes: %v",
-						l.file, l.index, l.id, uuid, severityNames[sev], rec.Attributes().AsRaw())
+						l.File, l.Index, l.ID, uuid, severityNames[sev], rec.Attributes().AsRaw())
 				} else {
 					neg++
 					require.Truef(t, sev <= 0, "%s[%d] (id %s) not an exposure but flagged %s by %s: %v",
-						l.file, l.index, l.id, severityNames[sev], uuid, reason(rec))
+						l.File, l.Index, l.ID, severityNames[sev], uuid, reason(rec))
 				}
 			}
 			t.Logf("%s: %d exposure labels flagged, %d non-exposure labels at most info, %d labels not emitted as audit records", kind, pos, neg, missing)
@@ -114,34 +109,7 @@ func decodeKind(t *testing.T, dir string) *corpusRecords {
 		}
 		rls.MoveAndAppendTo(c.logs.ResourceLogs())
 	}
-	err = filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() || e.Name() == "labels.csv" || strings.HasSuffix(e.Name(), ".md") {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		if strings.HasSuffix(path, ".zip") {
-			zr, err := zip.OpenReader(path)
-			require.NoError(t, err)
-			defer zr.Close()
-			for _, m := range zr.File {
-				if m.FileInfo().IsDir() || strings.HasPrefix(m.Name, "__MACOSX") {
-					continue
-				}
-				rc, err := m.Open()
-				require.NoError(t, err)
-				data, err := io.ReadAll(rc)
-				rc.Close()
-				require.NoError(t, err)
-				decodeOne(rel+"!"+m.Name, data)
-			}
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		require.NoError(t, err)
-		decodeOne(rel, data)
-		return nil
-	})
-	require.NoError(t, err)
+	datasets.EachFile(t, dir, decodeOne)
 	return c
 }
 
@@ -164,67 +132,19 @@ func detect(t *testing.T, c *corpusRecords) {
 	require.NoError(t, p.ConsumeLogs(context.Background(), c.logs))
 }
 
-type exposureLabel struct {
-	file, id string
-	index    int
-	exposure bool
-}
-
-var labelID = regexp.MustCompile(`eventID/insertId=([^ |"]+)`)
-
-func readExposureLabels(t *testing.T, path string) []exposureLabel {
-	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
-	var out []exposureLabel
-	for _, r := range rows[1:] {
-		l := exposureLabel{file: r[0], index: -1, exposure: r[2] == "true"}
-		if n, err := strconv.Atoi(r[1]); err == nil {
-			l.index = n
-		}
-		if m := labelID.FindStringSubmatch(r[3]); m != nil {
-			l.id = m[1]
-		}
-		out = append(out, l)
-	}
-	return out
-}
-
 // find locates a labelled record by its event id, else by position when nothing in its
 // file was skipped or rejected (then positions are record indexes).
-func (c *corpusRecords) find(l exposureLabel) (plog.LogRecord, bool) {
-	recs := c.byFile[l.file]
-	if l.id != "" {
+func (c *corpusRecords) find(l datasets.Label) (plog.LogRecord, bool) {
+	recs := c.byFile[l.File]
+	if l.ID != "" {
 		for _, r := range recs {
-			if v, ok := r.Attributes().Get(schema.AttrEventID); ok && v.Str() == l.id {
+			if v, ok := r.Attributes().Get(schema.AttrEventID); ok && v.Str() == l.ID {
 				return r, true
 			}
 		}
 	}
-	if l.index >= 0 && l.index < len(recs) && c.clean[l.file] {
-		return recs[l.index], true
+	if l.Index >= 0 && l.Index < len(recs) && c.clean[l.File] {
+		return recs[l.Index], true
 	}
 	return plog.LogRecord{}, false
-}
-
-func datasetRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "repository root not found")
-		dir = parent
-	}
-	ds := filepath.Join(dir, "..", "shared", "datasets")
-	if _, err := os.Stat(ds); err != nil {
-		t.Skipf("datasets not present at %s", ds)
-	}
-	return ds
 }

@@ -1,14 +1,9 @@
 package decode
 
 import (
-	"archive/zip"
-	"encoding/csv"
-	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -17,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/cloudwarden/cloudwarden/internal/datasets"
 	"github.com/cloudwarden/cloudwarden/internal/schema"
 )
 
@@ -39,26 +35,8 @@ var corpusExceptions = map[string]string{
 	"gcp-audit/panther-analysis/gcp_k8s_ioc_activity.ndjson":               "fragments ({\"operation\":{\"producer\":\"k8s.io\"}}) of rule tests",
 }
 
-func datasetsDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	ds := filepath.Join(dir, "..", "shared", "datasets")
-	if _, err := os.Stat(ds); err != nil {
-		t.Skipf("datasets not present at %s", ds)
-	}
-	return ds
-}
+// datasetsDir is the shared datasets directory; the test skips where it is absent.
+func datasetsDir(t *testing.T) string { return datasets.Dir(t) }
 
 // corpusFile is one decoded dataset file (or zip member).
 type corpusFile struct {
@@ -88,69 +66,8 @@ func decodeCorpus(t *testing.T, kindDir string) map[string]*corpusFile {
 		}
 		files[name] = f
 	}
-	err = filepath.WalkDir(kindDir, func(path string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() || e.Name() == "labels.csv" || strings.HasSuffix(e.Name(), ".md") {
-			return err
-		}
-		rel, _ := filepath.Rel(kindDir, path)
-		if strings.HasSuffix(path, ".zip") {
-			zr, err := zip.OpenReader(path)
-			require.NoError(t, err)
-			defer zr.Close()
-			for _, m := range zr.File {
-				if m.FileInfo().IsDir() || strings.HasPrefix(m.Name, "__MACOSX") {
-					continue
-				}
-				rc, err := m.Open()
-				require.NoError(t, err)
-				data, err := io.ReadAll(rc)
-				rc.Close()
-				require.NoError(t, err)
-				decodeOne(rel+"!"+m.Name, data)
-			}
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		require.NoError(t, err)
-		decodeOne(rel, data)
-		return nil
-	})
-	require.NoError(t, err)
+	datasets.EachFile(t, kindDir, decodeOne)
 	return files
-}
-
-type label struct {
-	file, id string
-	index    int
-	exposure bool
-}
-
-var idInNotes = regexp.MustCompile(`eventID/insertId=([^ |"]+)`)
-
-func readLabels(t *testing.T, path string) []label {
-	t.Helper()
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	require.NoError(t, err)
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
-	var out []label
-	for _, r := range rows[1:] {
-		l := label{file: r[0], index: -1, exposure: r[2] == "true"}
-		if n, err := strconv.Atoi(r[1]); err == nil {
-			l.index = n
-		} else {
-			l.id = r[1]
-		}
-		if m := idInNotes.FindStringSubmatch(r[3]); m != nil {
-			l.id = m[1]
-		}
-		out = append(out, l)
-	}
-	return out
 }
 
 func TestCorpus(t *testing.T) {
@@ -192,45 +109,45 @@ func TestCorpus(t *testing.T) {
 				t.Logf("%s: the decoder is still a stub; label assertions skipped", kind)
 				return
 			}
-			checkExposureLabels(t, files, readLabels(t, filepath.Join(dir, "labels.csv")))
+			checkExposureLabels(t, files, datasets.Labels(t, filepath.Join(dir, "labels.csv")))
 		})
 	}
 }
 
 // checkExposureLabels asserts that every record labelled expected_exposure_flag=true
 // carries a normalised ingress allow rule from any source.
-func checkExposureLabels(t *testing.T, files map[string]*corpusFile, labels []label) {
+func checkExposureLabels(t *testing.T, files map[string]*corpusFile, labels []datasets.Label) {
 	checked := 0
 	defer func() { t.Logf("%d exposure labels checked", checked) }()
 	for _, l := range labels {
-		if !l.exposure {
+		if !l.Exposure {
 			continue
 		}
 		checked++
-		f := files[l.file]
-		if !assert.NotNil(t, f, "labelled file %s decoded", l.file) {
+		f := files[l.File]
+		if !assert.NotNil(t, f, "labelled file %s decoded", l.File) {
 			continue
 		}
 		rec, ok := findRecord(f, l)
-		if !assert.True(t, ok, "%s: record %d (id %s) emitted", l.file, l.index, l.id) {
+		if !assert.True(t, ok, "%s: record %d (id %s) emitted", l.File, l.Index, l.ID) {
 			continue
 		}
 		assert.True(t, hasAnySourceIngressAllow(rec.Attributes()), "%s record %d (id %s): want an ingress allow rule from any source in %s, got %v",
-			l.file, l.index, l.id, schema.AttrRules, rec.Attributes().AsRaw())
+			l.File, l.Index, l.ID, schema.AttrRules, rec.Attributes().AsRaw())
 	}
 }
 
-func findRecord(f *corpusFile, l label) (plog.LogRecord, bool) {
-	if l.id != "" {
+func findRecord(f *corpusFile, l datasets.Label) (plog.LogRecord, bool) {
+	if l.ID != "" {
 		for _, r := range f.records {
-			if v, ok := r.Attributes().Get(schema.AttrEventID); ok && v.Str() == l.id {
+			if v, ok := r.Attributes().Get(schema.AttrEventID); ok && v.Str() == l.ID {
 				return r, true
 			}
 		}
 	}
 	// Without an id, fall back to the position, valid when nothing before it was skipped.
-	if l.index >= 0 && l.index < len(f.records) && f.res.Skipped == 0 && f.res.Rejected == 0 {
-		return f.records[l.index], true
+	if l.Index >= 0 && l.Index < len(f.records) && f.res.Skipped == 0 && f.res.Rejected == 0 {
+		return f.records[l.Index], true
 	}
 	return plog.LogRecord{}, false
 }
