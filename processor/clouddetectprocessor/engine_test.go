@@ -2,7 +2,6 @@ package clouddetectprocessor
 
 import (
 	"context"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,13 +9,13 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/extension"
-	"go.opentelemetry.io/collector/extension/xextension/storage"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
 
+	"github.com/cloudwarden/cloudwarden/internal/storagetest"
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detection"
 )
 
@@ -189,38 +188,6 @@ func TestNoAllocationWhenNothingFires(t *testing.T) {
 	assert.Zero(t, allocs)
 }
 
-// memStorage is a storage extension holding values in memory, standing in for
-// file_storage so the persistence path runs without the contrib module.
-type memStorage struct {
-	mu   sync.Mutex
-	data map[string][]byte
-}
-
-func (m *memStorage) Start(context.Context, component.Host) error { return nil }
-func (m *memStorage) Shutdown(context.Context) error              { return nil }
-func (m *memStorage) GetClient(context.Context, component.Kind, component.ID, string) (storage.Client, error) {
-	return &memClient{m}, nil
-}
-
-type memClient struct{ m *memStorage }
-
-func (c *memClient) Get(_ context.Context, k string) ([]byte, error) {
-	c.m.mu.Lock()
-	defer c.m.mu.Unlock()
-	return c.m.data[k], nil
-}
-func (c *memClient) Set(_ context.Context, k string, v []byte) error {
-	c.m.mu.Lock()
-	defer c.m.mu.Unlock()
-	c.m.data[k] = append([]byte(nil), v...)
-	return nil
-}
-func (c *memClient) Delete(_ context.Context, k string) error { return nil }
-func (c *memClient) Batch(context.Context, ...*storage.Operation) error {
-	return nil
-}
-func (c *memClient) Close(context.Context) error { return nil }
-
 type hostWith struct {
 	component.Host
 	ext map[component.ID]component.Component
@@ -230,7 +197,7 @@ func (h hostWith) GetExtensions() map[component.ID]component.Component { return 
 
 func TestStatePersistsAcrossRestart(t *testing.T) {
 	storeID := component.MustNewID("file_storage")
-	store := &memStorage{data: map[string][]byte{}}
+	store := storagetest.NewExtension()
 	host := hostWith{Host: componenttest.NewNopHost(), ext: map[component.ID]component.Component{storeID: extension.Extension(store)}}
 	cfg := createDefaultConfig().(*Config)
 	cfg.Storage = &storeID
@@ -245,7 +212,7 @@ func TestStatePersistsAcrossRestart(t *testing.T) {
 	}
 	_, _ = e.processLogs(context.Background(), ld)
 	require.NoError(t, e.shutdown(context.Background()))
-	assert.Equal(t, []byte{3}, store.data["test"])
+	assert.Equal(t, []byte{3}, store.Client.Value("test"))
 
 	e2, d2 := newTestEngine(t, cfg)
 	require.NoError(t, e2.start(context.Background(), host))

@@ -5,10 +5,10 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"github.com/cloudwarden/cloudwarden/internal/storagetest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,7 +16,6 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer"
-	"go.opentelemetry.io/collector/extension/xextension/storage"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/receivertest"
@@ -180,87 +179,9 @@ type hostWith struct {
 
 func (h hostWith) GetExtensions() map[component.ID]component.Component { return h.ext }
 
-// memStorage is a storage extension whose one client outlives receivers, as a
-// file_storage directory outlives a collector restart.
-type memStorage struct {
-	component.StartFunc
-	component.ShutdownFunc
-	client *memClient
-}
-
-func (s *memStorage) GetClient(context.Context, component.Kind, component.ID, string) (storage.Client, error) {
-	s.client.mu.Lock()
-	defer s.client.mu.Unlock()
-	s.client.closed = false
-	return s.client, nil
-}
-
-type memClient struct {
-	mu     sync.Mutex
-	data   map[string][]byte
-	closed bool
-}
-
-func newMemStorage() *memStorage { return &memStorage{client: &memClient{data: map[string][]byte{}}} }
-
-func (c *memClient) Get(_ context.Context, key string) ([]byte, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.data[key], nil
-}
-
-func (c *memClient) Set(_ context.Context, key string, value []byte) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.data[key] = append([]byte(nil), value...)
-	return nil
-}
-
-func (c *memClient) Delete(_ context.Context, key string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.data, key)
-	return nil
-}
-
-func (c *memClient) Batch(ctx context.Context, ops ...*storage.Operation) error {
-	for _, op := range ops {
-		switch op.Type {
-		case storage.Get:
-			op.Value, _ = c.Get(ctx, op.Key)
-		case storage.Set:
-			_ = c.Set(ctx, op.Key, op.Value)
-		case storage.Delete:
-			_ = c.Delete(ctx, op.Key)
-		}
-	}
-	return nil
-}
-
-func (c *memClient) Close(context.Context) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.closed = true
-	return nil
-}
-
-func (c *memClient) isClosed() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.closed
-}
-
-func (c *memClient) keys() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.data)
-}
-
-// value returns the stored checkpoint of path as text ("" when none).
-func (c *memClient) value(path string) string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return string(c.data["file/"+path])
+// checkpointValue is the file source's stored checkpoint of path, "" when none.
+func checkpointValue(st *storagetest.Extension, path string) string {
+	return string(st.Client.Value("file/" + path))
 }
 
 func receivertestSettings() receiver.Settings { return receivertest.NewNopSettings(metadata.Type) }

@@ -3,6 +3,7 @@ package cloudauditreceiver
 import (
 	"context"
 	"errors"
+	"github.com/cloudwarden/cloudwarden/internal/storagetest"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -166,7 +167,7 @@ func TestBackPressureRetriesAndCheckpointsAfterAcceptance(t *testing.T) {
 	path := filepath.Join(dir, "trail.ndjson")
 	content := ndjson(1, 2, 3)
 	writeFile(t, path, []byte(content))
-	st := newMemStorage()
+	st := storagetest.NewExtension()
 	storageID := component.MustNewID("file_storage")
 	cfg := fileConfig(filepath.Join(dir, "*"))
 	cfg.File.Get().Storage = &storageID
@@ -176,12 +177,12 @@ func TestBackPressureRetriesAndCheckpointsAfterAcceptance(t *testing.T) {
 
 	require.Eventually(t, func() bool { return sink.refusals.Load() >= 3 }, 10*time.Second, time.Millisecond)
 	assert.Zero(t, sink.LogRecordCount())
-	assert.Empty(t, st.client.value(path), "no checkpoint before the batch was accepted")
+	assert.Empty(t, checkpointValue(st, path), "no checkpoint before the batch was accepted")
 
 	sink.released.Store(true)
 	require.Eventually(t, func() bool { return sink.LogRecordCount() == 3 }, 10*time.Second, testPoll)
 	require.Eventually(t, func() bool {
-		return containsOffset(st.client.value(path), len(content))
+		return containsOffset(checkpointValue(st, path), len(content))
 	}, 5*time.Second, testPoll)
 	time.Sleep(5 * testPoll)
 	assert.Equal(t, wantIDs(1, 2, 3), eventIDs(sink.AllLogs()), "delivered exactly once")
@@ -232,7 +233,7 @@ func TestRestartWithStorageNeitherReemitsNorSkips(t *testing.T) {
 	nd := filepath.Join(dir, "trail.ndjson")
 	writeFile(t, nd, []byte(ndjson(1, 2, 3)))
 	writeFile(t, filepath.Join(dir, "obj.json.gz"), gzipBytes(t, s3Object(10, 11)))
-	st := newMemStorage()
+	st := storagetest.NewExtension()
 	storageID := component.MustNewID("file_storage")
 	cfg := fileConfig(filepath.Join(dir, "*"))
 	cfg.File.Get().Storage = &storageID
@@ -242,8 +243,8 @@ func TestRestartWithStorageNeitherReemitsNorSkips(t *testing.T) {
 	r1 := newEnv(t, host).start(t, cfg, sink1)
 	require.Eventually(t, func() bool { return sink1.LogRecordCount() == 5 }, 10*time.Second, testPoll)
 	require.NoError(t, r1.Shutdown(context.Background()))
-	assert.True(t, st.client.isClosed(), "shutdown closes the storage client")
-	assert.Equal(t, 2, st.client.keys())
+	assert.True(t, st.Client.Closed(), "shutdown closes the storage client")
+	assert.Equal(t, 2, st.Client.Len())
 	assert.ElementsMatch(t, wantIDs(1, 2, 3, 10, 11), eventIDs(sink1.AllLogs()))
 
 	// Written while the collector was down.

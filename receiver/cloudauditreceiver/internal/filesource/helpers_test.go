@@ -153,56 +153,8 @@ func (p *fakePipeline) badRecords() []decode.BadRecord {
 
 // memClient is an in-memory storage.Client that outlives a Source, as a storage
 // extension outlives a collector restart.
-type memClient struct {
-	mu     sync.Mutex
-	data   map[string][]byte
-	closed bool
-}
-
-func newMemClient() *memClient { return &memClient{data: map[string][]byte{}} }
-
-func (c *memClient) Get(_ context.Context, key string) ([]byte, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.data[key], nil
-}
-
-func (c *memClient) Set(_ context.Context, key string, value []byte) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.data[key] = append([]byte(nil), value...)
-	return nil
-}
-
-func (c *memClient) Delete(_ context.Context, key string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.data, key)
-	return nil
-}
-
-func (c *memClient) Batch(ctx context.Context, ops ...*storage.Operation) error {
-	for _, op := range ops {
-		switch op.Type {
-		case storage.Get:
-			op.Value, _ = c.Get(ctx, op.Key)
-		case storage.Set:
-			_ = c.Set(ctx, op.Key, op.Value)
-		case storage.Delete:
-			_ = c.Delete(ctx, op.Key)
-		}
-	}
-	return nil
-}
-
-func (c *memClient) Close(context.Context) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.closed = true
-	return nil
-}
-
-func (c *memClient) checkpoint(t *testing.T, path string) checkpoint {
+// loadCheckpoint reads the stored checkpoint of path; the test fails when there is none.
+func loadCheckpoint(t *testing.T, c storage.Client, path string) checkpoint {
 	t.Helper()
 	b, _ := c.Get(context.Background(), key(path))
 	require.NotNil(t, b, "no checkpoint for %s", path)

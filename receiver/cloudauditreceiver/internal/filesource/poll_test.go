@@ -2,6 +2,7 @@ package filesource
 
 import (
 	"context"
+	"github.com/cloudwarden/cloudwarden/internal/storagetest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -46,7 +47,7 @@ func TestGzipWithAppendedMemberSendsOnlyNewRecords(t *testing.T) {
 	path := filepath.Join(dir, "multi.gz")
 	first := gzipBytes(t, lines("m1", "m2"))
 	require.NoError(t, os.WriteFile(path, first, 0o600))
-	client := newMemClient()
+	client := storagetest.NewClient()
 	p := &fakePipeline{}
 	s, err := New(Settings{Config: testConfig(path), Decoder: &idDecoder{}, Pipeline: p, Storage: client})
 	require.NoError(t, err)
@@ -63,7 +64,7 @@ func TestGzipWithAppendedMemberSendsOnlyNewRecords(t *testing.T) {
 	s.poll(ctx)
 	s.poll(ctx)
 	assert.Equal(t, []string{"m1", "m2", "m3"}, p.delivered())
-	assert.Equal(t, 3, client.checkpoint(t, path).Sent)
+	assert.Equal(t, 3, loadCheckpoint(t, client, path).Sent)
 }
 
 func TestStartAtEndStopsAfterLastCompleteLine(t *testing.T) {
@@ -90,7 +91,7 @@ func TestRenameRotationContinues(t *testing.T) {
 		ids = append(ids, "event-with-a-longer-identifier-"+strconv.Itoa(i))
 	}
 	writeFile(t, path, lines(ids...))
-	client := newMemClient()
+	client := storagetest.NewClient()
 	p := &fakePipeline{}
 	s, err := New(Settings{Config: testConfig(filepath.Join(dir, "audit.ndjson*")), Decoder: &idDecoder{}, Pipeline: p, Storage: client})
 	require.NoError(t, err)
@@ -105,15 +106,15 @@ func TestRenameRotationContinues(t *testing.T) {
 	s.poll(ctx)
 	// Paths are read in order: the new audit.ndjson, then the renamed audit.ndjson.1.
 	assert.Equal(t, append(ids, "new1", "tail"), p.delivered(), "nothing re-read, nothing skipped")
-	assert.EqualValues(t, 31, client.checkpoint(t, path+".1").Line)
-	assert.EqualValues(t, 1, client.checkpoint(t, path).Line)
+	assert.EqualValues(t, 31, loadCheckpoint(t, client, path+".1").Line)
+	assert.EqualValues(t, 1, loadCheckpoint(t, client, path).Line)
 
 	// Renamed again, the old name vanishing: the checkpoint moves with the file.
 	appendFile(t, path+".1", lines("tail2"))
 	require.NoError(t, os.Rename(path+".1", path+".2"))
 	s.poll(ctx)
 	assert.Equal(t, append(ids, "new1", "tail", "tail2"), p.delivered())
-	assert.EqualValues(t, 32, client.checkpoint(t, path+".2").Line)
+	assert.EqualValues(t, 32, loadCheckpoint(t, client, path+".2").Line)
 	b, _ := client.Get(ctx, key(path+".1"))
 	assert.Nil(t, b, "the old name's checkpoint is gone")
 }

@@ -2,6 +2,7 @@ package filesource
 
 import (
 	"context"
+	"github.com/cloudwarden/cloudwarden/internal/storagetest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,7 +19,7 @@ func TestFollowsGrowingNDJSON(t *testing.T) {
 	path := filepath.Join(dir, "trail.ndjson")
 	// The third line is still being written: it must wait, not be rejected.
 	writeFile(t, path, lines("a1", "a2")+`{"id":"a`)
-	client := newMemClient()
+	client := storagetest.NewClient()
 	p := &fakePipeline{}
 	startSource(t, testConfig(filepath.Join(dir, "*.ndjson")), p, client)
 	waitIDs(t, p, "a1", "a2")
@@ -30,8 +31,8 @@ func TestFollowsGrowingNDJSON(t *testing.T) {
 
 	fi, err := os.Stat(path)
 	require.NoError(t, err)
-	require.Eventually(t, func() bool { return client.checkpoint(t, path).Offset == fi.Size() }, 5*time.Second, testPoll)
-	cp := client.checkpoint(t, path)
+	require.Eventually(t, func() bool { return loadCheckpoint(t, client, path).Offset == fi.Size() }, 5*time.Second, testPoll)
+	cp := loadCheckpoint(t, client, path)
 	assert.Equal(t, modeLines, cp.Mode)
 	assert.EqualValues(t, 4, cp.Line)
 }
@@ -41,7 +42,7 @@ func TestGzipDocument(t *testing.T) {
 	path := filepath.Join(dir, "2026", "11", "obj.json.gz")
 	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
 	require.NoError(t, os.WriteFile(path, gzipBytes(t, `{"Records":[{"id":"g1"},{"id":"skip"},{"id":"g2"}]}`), 0o600))
-	client := newMemClient()
+	client := storagetest.NewClient()
 	p := &fakePipeline{}
 	startSource(t, testConfig(filepath.Join(dir, "**", "*.json.gz")), p, client)
 	waitIDs(t, p, "g1", "g2")
@@ -49,7 +50,7 @@ func TestGzipDocument(t *testing.T) {
 	assert.Equal(t, 1, p.objects, "the whole file is one object")
 	assert.Equal(t, 1, p.skipped)
 	p.mu.Unlock()
-	cp := client.checkpoint(t, path)
+	cp := loadCheckpoint(t, client, path)
 	assert.Equal(t, modeDoc, cp.Mode)
 	assert.True(t, cp.Done)
 	assert.Equal(t, 2, cp.Sent)
@@ -91,7 +92,7 @@ func TestRestartNeitherReemitsNorSkips(t *testing.T) {
 	writeFile(t, nd, lines("n1", "n2", "n3"))
 	require.NoError(t, os.WriteFile(gz, gzipBytes(t, lines("z1", "z2")), 0o600))
 	cfg := testConfig(filepath.Join(dir, "*"))
-	client := newMemClient()
+	client := storagetest.NewClient()
 
 	p1 := &fakePipeline{}
 	s1, err := New(Settings{Config: cfg, Decoder: &idDecoder{}, Pipeline: p1, Storage: client})
@@ -117,7 +118,7 @@ func TestCheckpointOnlyAfterAcceptance(t *testing.T) {
 	writeFile(t, nd, lines("l1", "l2", "l3"))
 	cfg := testConfig(filepath.Join(dir, "*"))
 	cfg.MaxBatchRecords = 2
-	client := newMemClient()
+	client := storagetest.NewClient()
 
 	// The consumer accepts the first batch only and then never recovers.
 	p1 := &fakePipeline{accept: func(call int) bool { return call == 1 }}
@@ -132,7 +133,7 @@ func TestCheckpointOnlyAfterAcceptance(t *testing.T) {
 	s1.Shutdown(context.Background())
 	// Files are read in path order: lines.ndjson first.
 	require.Equal(t, []string{"l1", "l2"}, p1.delivered())
-	cp := client.checkpoint(t, nd)
+	cp := loadCheckpoint(t, client, nd)
 	assert.EqualValues(t, 2, cp.Line, "checkpoint covers the accepted batch only")
 	_, found, _ := checkpoints{client: client}.load(context.Background(), path)
 	assert.False(t, found, "the document was never accepted")
@@ -148,7 +149,7 @@ func TestRestartInsideLargeDocument(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, gzipBytes(t, `{"Records":[{"id":"r1"},{"id":"r2"},{"id":"r3"},{"id":"r4"},{"id":"r5"}]}`), 0o600))
 	cfg := testConfig(path)
 	cfg.MaxBatchRecords = 2
-	client := newMemClient()
+	client := storagetest.NewClient()
 
 	p1 := &fakePipeline{accept: func(call int) bool { return call == 1 }}
 	s1, err := New(Settings{Config: cfg, Decoder: &idDecoder{}, Pipeline: p1, Storage: client})
@@ -156,7 +157,7 @@ func TestRestartInsideLargeDocument(t *testing.T) {
 	s1.Start(context.Background())
 	require.Eventually(t, func() bool { return len(p1.delivered()) == 2 }, 5*time.Second, testPoll)
 	s1.Shutdown(context.Background())
-	cp := client.checkpoint(t, path)
+	cp := loadCheckpoint(t, client, path)
 	assert.Equal(t, 2, cp.Sent)
 	assert.False(t, cp.Done)
 
@@ -204,7 +205,7 @@ func TestTruncationAndReplacement(t *testing.T) {
 	path := filepath.Join(dir, "rot.ndjson")
 	writeFile(t, path, lines("t1", "t2", "t3"))
 	p := &fakePipeline{}
-	startSource(t, testConfig(path), p, newMemClient())
+	startSource(t, testConfig(path), p, storagetest.NewClient())
 	waitIDs(t, p, "t1", "t2", "t3")
 
 	// copytruncate rotation: the file is emptied and written again.
@@ -238,7 +239,7 @@ func TestRemovedFileForgetsCheckpoint(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "gone.ndjson")
 	writeFile(t, path, lines("g1"))
-	client := newMemClient()
+	client := storagetest.NewClient()
 	p := &fakePipeline{}
 	startSource(t, testConfig(filepath.Join(dir, "*")), p, client)
 	waitIDs(t, p, "g1")
