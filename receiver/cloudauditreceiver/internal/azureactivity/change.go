@@ -21,10 +21,10 @@ func putRuleChange(ev *event.Event, kind opKind, r *record, p *props, resourceID
 	case opNSGRuleDelete:
 		// A DELETE has no body; the rule is known by its name.
 		rule := schema.NetworkRule{RuleID: string(ruleNameOf(resourceID))}
-		schema.PutRules(attrs, schema.ChangeRemove, []schema.NetworkRule{rule})
+		schema.PutRules(attrs.Map, schema.ChangeRemove, []schema.NetworkRule{rule})
 		return
 	case opNSGDelete, opFirewallDelete, opPolicyRulesDelete:
-		schema.PutRules(attrs, schema.ChangeRemove, nil)
+		schema.PutRules(attrs.Map, schema.ChangeRemove, nil)
 		return
 	}
 
@@ -51,7 +51,7 @@ func putRuleChange(ev *event.Event, kind opKind, r *record, p *props, resourceID
 	if len(rules) == 0 {
 		withObject(p.responseBody, extract)
 	}
-	schema.PutRules(attrs, writeChange(r, p), rules)
+	schema.PutRules(attrs.Map, writeChange(r, p), rules)
 }
 
 // ruleNameOf is the rule name at the end of …/securityRules/<name>.

@@ -340,7 +340,7 @@ func decodeAction(ev *event.Event, f *fields, name []byte) string {
 	case "ModifySecurityGroupRules":
 		return modifySecurityGroupRules(ev, f)
 	case "DeleteSecurityGroup":
-		schema.PutRules(ev.Attrs(), schema.ChangeRemove, nil)
+		schema.PutRules(ev.Attrs().Map, schema.ChangeRemove, nil)
 		return ev.Str(requestTarget(f.requestParameters))
 	case "CreateNetworkAclEntry":
 		return networkACLEntry(ev, f, schema.ChangeAdd)

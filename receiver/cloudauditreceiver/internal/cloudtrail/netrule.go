@@ -154,7 +154,7 @@ func securityGroupChange(ev *event.Event, f *fields, change, direction string) s
 		})
 	}
 
-	schema.PutRules(ev.Attrs(), change, rules)
+	schema.PutRules(ev.Attrs().Map, change, rules)
 	return target
 }
 
@@ -241,7 +241,7 @@ func modifySecurityGroupRules(ev *event.Event, f *fields) string {
 		r.Description = strOf(ev, getFirst(body, "Description", "description"))
 		rules = append(rules, r)
 	})
-	schema.PutRules(ev.Attrs(), schema.ChangeModify, rules)
+	schema.PutRules(ev.Attrs().Map, schema.ChangeModify, rules)
 	return target
 }
 
@@ -288,7 +288,7 @@ func networkACLEntry(ev *event.Event, f *fields, change string) string {
 			}
 		}
 	}
-	schema.PutRules(ev.Attrs(), change, []schema.NetworkRule{r})
+	schema.PutRules(ev.Attrs().Map, change, []schema.NetworkRule{r})
 	return acl
 }
 
@@ -339,14 +339,14 @@ func managedPrefixList(ev *event.Event, f *fields) string {
 	removed := entries(getFirst(req, "RemoveEntry", "removeEntries", "removeEntry", "RemoveEntries"))
 	switch {
 	case len(added) > 0 && len(removed) > 0:
-		schema.PutRules(ev.Attrs(), schema.ChangeModify, added)
+		schema.PutRules(ev.Attrs().Map, schema.ChangeModify, added)
 	case len(added) > 0:
-		schema.PutRules(ev.Attrs(), schema.ChangeAdd, added)
+		schema.PutRules(ev.Attrs().Map, schema.ChangeAdd, added)
 	case len(removed) > 0:
 		for i := range removed {
 			removed[i].Action = ""
 		}
-		schema.PutRules(ev.Attrs(), schema.ChangeRemove, removed)
+		schema.PutRules(ev.Attrs().Map, schema.ChangeRemove, removed)
 	}
 	return target
 }
@@ -370,7 +370,7 @@ func lightsailPorts(ev *event.Event, f *fields, change string) string {
 			rules = append(rules, newRule(schema.DirectionIngress, p.proto, p.ports, "0.0.0.0/0"))
 		}
 	})
-	schema.PutRules(ev.Attrs(), change, rules)
+	schema.PutRules(ev.Attrs().Map, change, rules)
 	return strFieldOf(ev, rp, "instanceName")
 }
 
@@ -388,7 +388,7 @@ func dbSecurityGroupIngress(ev *event.Event, f *fields, change string) string {
 	if g := strOf(ev, getFirst(rp, "eC2SecurityGroupId", "EC2SecurityGroupId", "eC2SecurityGroupName", "EC2SecurityGroupName")); g != "" {
 		rules = append(rules, newRule(schema.DirectionIngress, "tcp", ports, g))
 	}
-	schema.PutRules(ev.Attrs(), change, rules)
+	schema.PutRules(ev.Attrs().Map, change, rules)
 	return target
 }
 

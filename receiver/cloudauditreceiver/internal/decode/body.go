@@ -5,6 +5,8 @@ import (
 
 	"github.com/valyala/fastjson"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/pdataslab"
 )
 
 // maxMapKeys bounds the keys of one object converted to a map: pcommon.Map.PutEmpty
@@ -27,6 +29,7 @@ type bodyWriter struct {
 	text string  // the event text, one allocation per record
 	base uintptr // address of the parser's copy of the event text; 0 = unknown
 	strs *interner
+	slab *pdataslab.Slab // where the body's values are allocated
 }
 
 // start prepares for one event. raw is its text. With keep, the writer copies raw once
@@ -95,75 +98,65 @@ func (w *bodyWriter) str(b []byte) string {
 func (w *bodyWriter) put(dst pcommon.Value, v *fastjson.Value) {
 	switch v.Type() {
 	case fastjson.TypeObject:
-		if !w.fitsMap(v) {
-			dst.SetStr(string(v.MarshalTo(nil)))
+		o, _ := v.Object()
+		if o.Len() > maxMapKeys {
+			w.slab.SetStr(dst, string(v.MarshalTo(nil)))
 			return
 		}
-		w.putMap(dst.SetEmptyMap(), v)
+		w.putMap(w.slab.SetEmptyMap(dst, o.Len()), o)
 	case fastjson.TypeArray:
-		w.putSlice(dst.SetEmptySlice(), v)
+		a, _ := v.Array()
+		w.putSlice(w.slab.SetEmptySlice(dst, len(a)), a)
 	case fastjson.TypeString:
 		b, _ := v.StringBytes()
-		dst.SetStr(w.str(b))
+		w.slab.SetStr(dst, w.str(b))
 	case fastjson.TypeNumber:
 		if n, err := v.Int64(); err == nil {
-			dst.SetInt(n)
+			w.slab.SetInt(dst, n)
 		} else {
-			dst.SetDouble(v.GetFloat64())
+			w.slab.SetDouble(dst, v.GetFloat64())
 		}
 	case fastjson.TypeTrue:
-		dst.SetBool(true)
+		w.slab.SetBool(dst, true)
 	case fastjson.TypeFalse:
-		dst.SetBool(false)
+		w.slab.SetBool(dst, false)
 	}
 	// null stays an empty value
 }
 
-func (w *bodyWriter) fitsMap(v *fastjson.Value) bool {
-	o, _ := v.Object()
-	return o.Len() <= maxMapKeys
-}
-
-// putMap fills m from object v. Leaves go in with Map.Put* rather than PutEmpty + Set*:
-// the same single allocation each, without a second write of the value.
-func (w *bodyWriter) putMap(m pcommon.Map, v *fastjson.Value) {
-	o, _ := v.Object()
-	m.EnsureCapacity(o.Len())
+// putMap fills m (made with room for o's keys) from object o.
+func (w *bodyWriter) putMap(m pcommon.Map, o *fastjson.Object) {
+	// JSON objects almost never repeat a key, but one that does must end as
+	// pcommon.Map.PutX leaves it (one entry, the last value). Searching m for every key
+	// costs quadratic time, so only keys whose cheap fingerprint was seen before in this
+	// object are searched; the rest are appended.
+	var seen uint64
 	o.Visit(func(kb []byte, x *fastjson.Value) {
 		k := w.str(kb)
-		switch x.Type() {
-		case fastjson.TypeString:
-			b, _ := x.StringBytes()
-			m.PutStr(k, w.str(b))
-		case fastjson.TypeObject:
-			if !w.fitsMap(x) {
-				m.PutStr(k, string(x.MarshalTo(nil)))
-				return
-			}
-			w.putMap(m.PutEmptyMap(k), x)
-		case fastjson.TypeArray:
-			w.putSlice(m.PutEmptySlice(k), x)
-		case fastjson.TypeNumber:
-			if n, err := x.Int64(); err == nil {
-				m.PutInt(k, n)
-			} else {
-				m.PutDouble(k, x.GetFloat64())
-			}
-		case fastjson.TypeTrue:
-			m.PutBool(k, true)
-		case fastjson.TypeFalse:
-			m.PutBool(k, false)
-		default:
-			m.PutEmpty(k) // null: an empty value
+		bit := uint64(1) << (keyPrint(k) & 63)
+		var dst pcommon.Value
+		if seen&bit == 0 {
+			seen |= bit
+			dst = w.slab.Add(m, k)
+		} else {
+			dst = w.slab.PutEmpty(m, k)
 		}
+		w.put(dst, x)
 	})
 }
 
-func (w *bodyWriter) putSlice(s pcommon.Slice, v *fastjson.Value) {
-	a, _ := v.Array()
-	s.EnsureCapacity(len(a))
-	for _, e := range a {
-		w.put(s.AppendEmpty(), e)
+// keyPrint is a cheap fingerprint of a key: equal keys have equal prints.
+func keyPrint(k string) uint {
+	if k == "" {
+		return 0
+	}
+	return uint(len(k))*31 + uint(k[0])*7 + uint(k[len(k)-1])
+}
+
+// putSlice fills s (made with len(a) empty elements) from array a.
+func (w *bodyWriter) putSlice(s pcommon.Slice, a []*fastjson.Value) {
+	for i, e := range a {
+		w.put(s.At(i), e)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/envelope"
 	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/event"
+	"github.com/cloudwarden/cloudwarden/receiver/cloudauditreceiver/internal/pdataslab"
 )
 
 // Format pins the event format of a source; FormatAuto detects it per event.
@@ -136,6 +137,7 @@ func New(cfg Config) (*Decoder, error) {
 	}
 	d.strs.seed = maphash.MakeSeed()
 	d.body.strs = &d.strs
+	d.body.slab = pdataslab.New()
 	for k := range d.decoders {
 		d.decoders[k] = decoderFor(envelope.Kind(k))
 	}
@@ -157,6 +159,9 @@ func (d *Decoder) Decode(data []byte, origin string, observed int64, out plog.Lo
 	d.groups = d.groups[:0]
 	clear(d.groupIndex)
 	d.reader.Read(data, d)
+	// out may live on after this call (in a batch, an exporter queue) independently of
+	// the next call's output; they must not share slab chunks.
+	d.body.slab.Release()
 	res := d.res
 	clear(d.groups) // their strings may share event texts; do not keep those alive
 	d.out, d.onBad, d.groups = plog.Logs{}, nil, d.groups[:0]

@@ -87,7 +87,7 @@ func TestDatasetSmoke(t *testing.T) {
 			ev := event.New()
 			require.NoError(t, Decode(v, ev), key)
 			assert.Equal(t, "gcp", ev.Provider, key)
-			_, rules := readRules(t, ev.Attrs())
+			_, rules := readRules(t, ev.Attrs().Map)
 			if len(rules) > 0 {
 				rulesSeen++
 			}

@@ -78,7 +78,7 @@ func TestRuleEdgeCases(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ev := decodeInline(t, tt.method, tt.rest)
-			change, rules := readRules(t, ev.Attrs())
+			change, rules := readRules(t, ev.Attrs().Map)
 			assert.Equal(t, tt.change, change)
 			assert.Equal(t, tt.rules, rules)
 		})

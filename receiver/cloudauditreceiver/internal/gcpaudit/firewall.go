@@ -79,7 +79,7 @@ func firewallChange(ev *event.Event, pp *fastjson.Value, resourceName []byte, ch
 	if !f.seen {
 		return
 	}
-	schema.PutRules(ev.Attrs(), change, f.rules(resourceName))
+	schema.PutRules(ev.Attrs().Map, change, f.rules(resourceName))
 }
 
 // firewallDelete reports the removed rules from resourceOriginalState when the log
@@ -91,11 +91,11 @@ func firewallDelete(ev *event.Event, pp *fastjson.Value, resourceName []byte) {
 		f.overlay(orig)
 	}
 	if f.seen {
-		schema.PutRules(ev.Attrs(), schema.ChangeRemove, f.rules(resourceName))
+		schema.PutRules(ev.Attrs().Map, schema.ChangeRemove, f.rules(resourceName))
 		return
 	}
 	id := ev.Str(lastSegment(resourceName))
-	schema.PutRules(ev.Attrs(), schema.ChangeRemove, []schema.NetworkRule{{RuleID: id}})
+	schema.PutRules(ev.Attrs().Map, schema.ChangeRemove, []schema.NetworkRule{{RuleID: id}})
 }
 
 // rules expands the firewall into one NetworkRule per allowed/denied entry, so the

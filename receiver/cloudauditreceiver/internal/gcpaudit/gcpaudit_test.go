@@ -180,7 +180,7 @@ func TestDecodeIdentityAndOutcome(t *testing.T) {
 			want, _ := time.Parse(time.RFC3339Nano, tt.ts)
 			assert.Equal(t, want.UnixNano(), ev.Record.Timestamp().AsTime().UnixNano())
 			assert.Equal(t, tt.severity, ev.Record.SeverityNumber())
-			attrs := ev.Attrs()
+			attrs := ev.Attrs().Map
 			for k, v := range tt.want {
 				assert.Equal(t, v, attrStr(attrs, k), k)
 			}
@@ -280,7 +280,7 @@ func TestDecodeNetworkRules(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			ev, err := decodeFile(t, tt.file)
 			require.NoError(t, err)
-			change, rules := readRules(t, ev.Attrs())
+			change, rules := readRules(t, ev.Attrs().Map)
 			assert.Equal(t, tt.change, change)
 			assert.Equal(t, tt.rules, rules)
 		})
@@ -303,7 +303,7 @@ func TestDecodeScaling(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			ev, err := decodeFile(t, tt.file)
 			require.NoError(t, err)
-			a := ev.Attrs()
+			a := ev.Attrs().Map
 			assert.Equal(t, tt.name, attrStr(a, schema.AttrScalingGroupName))
 			assert.Equal(t, "vm", attrStr(a, schema.AttrScalingGroupKind))
 			assert.Equal(t, tt.direction, attrStr(a, schema.AttrScalingDirection))
@@ -362,7 +362,7 @@ func TestGroupResize(t *testing.T) {
 	require.NoError(t, err)
 	ev := event.New()
 	require.NoError(t, Decode(v, ev))
-	a := ev.Attrs()
+	a := ev.Attrs().Map
 	assert.Equal(t, "us-central1", ev.Region)
 	assert.Equal(t, "web-mig", attrStr(a, schema.AttrScalingGroupName))
 	assert.Equal(t, "12", attrStr(a, schema.AttrScalingNewSize))

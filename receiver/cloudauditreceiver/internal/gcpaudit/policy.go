@@ -34,7 +34,7 @@ func policyRuleChange(ev *event.Event, pp *fastjson.Value, resourceName []byte, 
 		base.RuleID = string(lastSegment(resourceName)) + "/" + strconv.FormatInt(base.Priority, 10)
 	}
 	if change == schema.ChangeRemove {
-		schema.PutRules(ev.Attrs(), change, []schema.NetworkRule{base})
+		schema.PutRules(ev.Attrs().Map, change, []schema.NetworkRule{base})
 		return
 	}
 
@@ -78,7 +78,7 @@ func policyRuleChange(ev *event.Event, pp *fastjson.Value, resourceName []byte, 
 			out = append(out, r)
 		}
 	}
-	schema.PutRules(ev.Attrs(), change, out)
+	schema.PutRules(ev.Attrs().Map, change, out)
 }
 
 // policyAction maps FirewallPolicyRule.action. apply_security_profile_group lets the

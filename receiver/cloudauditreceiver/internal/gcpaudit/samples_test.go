@@ -26,8 +26,8 @@ func TestDemoSamples(t *testing.T) {
 		require.True(t, Matches(v), "line %d", i)
 		ev := event.New()
 		require.NoError(t, Decode(v, ev), "line %d", i)
-		methods = append(methods, attrStr(ev.Attrs(), schema.AttrRPCMethod))
-		_, rules := readRules(t, ev.Attrs())
+		methods = append(methods, attrStr(ev.Attrs().Map, schema.AttrRPCMethod))
+		_, rules := readRules(t, ev.Attrs().Map)
 		for _, r := range rules {
 			if r.RuleID != "" && r.Action != "" {
 				byRule[r.RuleID] = r

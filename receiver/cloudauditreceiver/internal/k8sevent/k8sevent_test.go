@@ -84,7 +84,7 @@ func TestDecodeRescale(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, want.UnixNano(), ev.Record.Timestamp().AsTime().UnixNano())
 
-			a := ev.Attrs()
+			a := ev.Attrs().Map
 			expect := map[string]string{
 				schema.AttrRPCService: "autoscaling", schema.AttrRPCMethod: "SuccessfulRescale",
 				schema.AttrOutcome: "success", schema.AttrScalingGroupKind: "container",

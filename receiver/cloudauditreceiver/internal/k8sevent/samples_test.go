@@ -36,9 +36,9 @@ func TestDemoSamples(t *testing.T) {
 			continue
 		}
 		require.NoError(t, err)
-		d, _ := attr(ev.Attrs(), schema.AttrScalingDirection)
+		d, _ := attr(ev.Attrs().Map, schema.AttrScalingDirection)
 		dirs = append(dirs, d)
-		id, _ := attr(ev.Attrs(), schema.AttrEventID)
+		id, _ := attr(ev.Attrs().Map, schema.AttrEventID)
 		assert.False(t, ids[id], "event ids stay distinct: %s", id)
 		ids[id] = true
 		assert.Equal(t, "shop", ev.K8sNamespace)
