@@ -31,8 +31,13 @@ type fields struct {
 	sourceIP, userAgent, userIdentity, requestParameters   *fastjson.Value
 	responseElements, resources, additionalEventData       *fastjson.Value
 	shipperTime, insightDetails, sharedEventID             *fastjson.Value
+	serviceEventDetails, fromConsole                       *fastjson.Value
 	digestHint                                             bool
 }
+
+// eventTypeSignIn is the eventType of AWS Management Console sign-in events
+// (ConsoleLogin, CheckMfa, SwitchRole, ...).
+const eventTypeSignIn = "AwsConsoleSignIn"
 
 func (f *fields) collect(o *fastjson.Object) {
 	o.Visit(func(k []byte, v *fastjson.Value) {
@@ -75,6 +80,10 @@ func (f *fields) collect(o *fastjson.Object) {
 			f.insightDetails = v
 		case "sharedEventID":
 			f.sharedEventID = v
+		case "serviceEventDetails":
+			f.serviceEventDetails = v
+		case "sessionCredentialFromConsole":
+			f.fromConsole = v
 		case "digestPublicKeyFingerprint", "digestSignatureAlgorithm", "logFiles":
 			f.digestHint = true
 		}
@@ -201,8 +210,10 @@ func putResource(ev *event.Event, f *fields, env *envelope) {
 	}
 }
 
-// putOutcome: errorCode marks failure. ConsoleLogin failures carry no errorCode, only
-// responseElements.ConsoleLogin = "Failure" and an errorMessage.
+// putOutcome: errorCode marks failure. Sign-in events carry no errorCode: their result
+// is a member named after the event, "Success" or "Failure", in responseElements
+// (ConsoleLogin, CheckMfa, SwitchRole, ...) or, for IAM Identity Center sign-in,
+// serviceEventDetails (CredentialVerification), next to an errorMessage.
 func putOutcome(ev *event.Event, f *fields) {
 	if code := jsonx.Bytes(f.errorCode); len(code) > 0 {
 		ev.SetOutcome(false, ev.Str(code))
@@ -213,8 +224,13 @@ func putOutcome(ev *event.Event, f *fields) {
 		ev.SetOutcome(false, "")
 		return
 	}
-	if f.responseElements != nil && f.responseElements.Type() == fastjson.TypeObject {
-		if r := jsonx.Bytes(f.responseElements.Get("ConsoleLogin")); len(r) > 0 && jsonx.View(r) != "Success" {
+	if isSignIn(f) {
+		name := jsonx.View(jsonx.Bytes(f.eventName))
+		r := signInResult(f.responseElements, name)
+		if len(r) == 0 {
+			r = signInResult(f.serviceEventDetails, name)
+		}
+		if len(r) > 0 && jsonx.View(r) != "Success" {
 			msg := jsonx.Bytes(f.errorMessage)
 			if len(msg) == 0 {
 				msg = r
@@ -224,6 +240,25 @@ func putOutcome(ev *event.Event, f *fields) {
 		}
 	}
 	ev.SetOutcome(true, "")
+}
+
+// isSignIn reports a sign-in record: eventType AwsConsoleSignIn (console sign-in,
+// CheckMfa, SwitchRole, ...) or eventSource signin.amazonaws.com, which also covers
+// IAM Identity Center sign-in (CredentialChallenge, CredentialVerification,
+// UserAuthentication), recorded as AwsServiceEvent. Copies that lost both still say
+// ConsoleLogin.
+func isSignIn(f *fields) bool {
+	return jsonx.View(jsonx.Bytes(f.eventType)) == eventTypeSignIn ||
+		jsonx.View(jsonx.Bytes(f.eventSource)) == "signin.amazonaws.com" ||
+		jsonx.View(jsonx.Bytes(f.eventName)) == "ConsoleLogin"
+}
+
+// signInResult returns the string member of v named after the sign-in event.
+func signInResult(v *fastjson.Value, name string) []byte {
+	if v == nil || v.Type() != fastjson.TypeObject || name == "" {
+		return nil
+	}
+	return jsonx.Bytes(v.Get(name))
 }
 
 // firstResourceARN returns resources[0].ARN (the first resource that has one).
@@ -316,7 +351,9 @@ func actionAttrs(name []byte) int {
 	case "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress",
 		"ModifySecurityGroupRules", "DeleteSecurityGroup", "CreateNetworkAclEntry", "ReplaceNetworkAclEntry", "DeleteNetworkAclEntry",
 		"CreateManagedPrefixList", "ModifyManagedPrefixList", "OpenInstancePublicPorts", "PutInstancePublicPorts", "CloseInstancePublicPorts",
-		"AuthorizeDBSecurityGroupIngress", "RevokeDBSecurityGroupIngress":
+		"AuthorizeDBSecurityGroupIngress", "RevokeDBSecurityGroupIngress",
+		"AuthorizeClusterSecurityGroupIngress", "RevokeClusterSecurityGroupIngress",
+		"AuthorizeCacheSecurityGroupIngress", "RevokeCacheSecurityGroupIngress":
 		return 2 // cloud.network_rule.change, cloud.network_rule.rules
 	case "SetDesiredCapacity", "UpdateAutoScalingGroup", "CreateAutoScalingGroup":
 		return 6 // autoscaler.group.name/kind, cloud.scaling.*
@@ -354,9 +391,9 @@ func decodeAction(ev *event.Event, f *fields, name []byte) string {
 		return lightsailPorts(ev, f, schema.ChangeAdd)
 	case "CloseInstancePublicPorts":
 		return lightsailPorts(ev, f, schema.ChangeRemove)
-	case "AuthorizeDBSecurityGroupIngress":
+	case "AuthorizeDBSecurityGroupIngress", "AuthorizeClusterSecurityGroupIngress", "AuthorizeCacheSecurityGroupIngress":
 		return dbSecurityGroupIngress(ev, f, schema.ChangeAdd)
-	case "RevokeDBSecurityGroupIngress":
+	case "RevokeDBSecurityGroupIngress", "RevokeClusterSecurityGroupIngress", "RevokeCacheSecurityGroupIngress":
 		return dbSecurityGroupIngress(ev, f, schema.ChangeRemove)
 	case "SetDesiredCapacity", "UpdateAutoScalingGroup", "CreateAutoScalingGroup":
 		return scalingCall(ev, f)

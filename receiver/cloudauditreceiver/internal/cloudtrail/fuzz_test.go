@@ -31,6 +31,10 @@ func FuzzDecode(f *testing.F) {
 		`{"eventType":"AwsCloudTrailInsight","insightDetails":{"state":"Start","insightContext":{"statistics":{"insight":{"average":1e400}}}}}`,
 		`{"eventName":"X","eventSource":"s3.amazonaws.com","@timestamp":"2020-09-14T00:44:23.000Z"}`,
 		`{"eventName":{"value":"X"},"eventSource":{"value":"Y"}}`,
+		`{"eventName":"CredentialVerification","eventSource":"signin.amazonaws.com","serviceEventDetails":{"CredentialVerification":["Failure"]},"userIdentity":{"type":"Unknown","principalId":"111122223333","onBehalfOf":"x","credentialId":7}}`,
+		`{"eventName":"SwitchRole","eventType":"AwsConsoleSignIn","responseElements":{"SwitchRole":null},"sessionCredentialFromConsole":{}}`,
+		`{"eventName":"AuthorizeCacheSecurityGroupIngress","requestParameters":{"cacheSecurityGroupName":[],"eC2SecurityGroupName":{"items":[]}}}`,
+		`{"eventName":"RevokeSecurityGroupEgress","requestParameters":{"groupName":"g"},"responseElements":{"revokedSecurityGroupRuleSet":{"items":[{"groupId":1,"referencedGroupId":{}}]}}}`,
 	} {
 		f.Add([]byte(s))
 	}

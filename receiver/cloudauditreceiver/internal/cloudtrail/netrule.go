@@ -76,13 +76,15 @@ func readPermDefault(v *fastjson.Value) ipPerm {
 func securityGroupChange(ev *event.Event, f *fields, change, direction string) string {
 	rp := f.requestParameters
 	target := strFieldOf(ev, rp, "groupId")
-	if target == "" {
-		target = strFieldOf(ev, rp, "groupName")
-	}
+	byName := target == ""
 	var rules []schema.NetworkRule
 
 	if set := getFirst(f.responseElements, "securityGroupRuleSet", "revokedSecurityGroupRuleSet"); set != nil {
 		eachItem(set, func(item *fastjson.Value) {
+			if target == "" {
+				// A call by groupName (default VPC) learns the group id from EC2's answer.
+				target = strFieldOf(ev, item, "groupId")
+			}
 			dir := direction
 			if eg, ok := jsonx.Bool(item.Get("isEgress")); ok {
 				if eg {
@@ -103,6 +105,10 @@ func securityGroupChange(ev *event.Event, f *fields, change, direction string) s
 				if ref := item.Get("referencedGroupInfo"); ref != nil {
 					peer = strFieldOf(ev, ref, "groupId")
 				}
+			}
+			if peer == "" {
+				// RevokedSecurityGroupRule names the group directly.
+				peer = strFieldOf(ev, item, "referencedGroupId")
 			}
 			r := newRule(dir, p.proto, p.ports, peer)
 			r.RuleID = strFieldOf(ev, item, "securityGroupRuleId")
@@ -154,6 +160,9 @@ func securityGroupChange(ev *event.Event, f *fields, change, direction string) s
 		})
 	}
 
+	if byName && target == "" {
+		target = strFieldOf(ev, rp, "groupName")
+	}
 	schema.PutRules(ev.Attrs().Map, change, rules)
 	return target
 }
@@ -374,18 +383,24 @@ func lightsailPorts(ev *event.Event, f *fields, change string) string {
 	return strFieldOf(ev, rp, "instanceName")
 }
 
-// dbSecurityGroupIngress handles RDS Authorize/RevokeDBSecurityGroupIngress (EC2-Classic
-// DB security groups). The grant opens the DB instance's port, which the event does
-// not name, so the rule covers all TCP ports.
+// dbSecurityGroupIngress handles the EC2-Classic-era service security groups: RDS
+// Authorize/RevokeDBSecurityGroupIngress, Redshift Authorize/RevokeClusterSecurityGroupIngress
+// (both CIDRIP or an EC2 security group) and ElastiCache
+// Authorize/RevokeCacheSecurityGroupIngress (an EC2 security group only). The grant
+// opens the database's port, which the event does not name, so the rule covers all
+// TCP ports. CloudTrail lower-cases the first letter of the API's member names
+// (cIDRIP, eC2SecurityGroupName); re-serialised copies keep the API spelling.
 func dbSecurityGroupIngress(ev *event.Event, f *fields, change string) string {
 	rp := f.requestParameters
-	target := strOf(ev, getFirst(rp, "dBSecurityGroupName", "DBSecurityGroupName", "dbSecurityGroupName"))
+	target := strOf(ev, getFirst(rp, "dBSecurityGroupName", "DBSecurityGroupName", "dbSecurityGroupName",
+		"clusterSecurityGroupName", "ClusterSecurityGroupName", "cacheSecurityGroupName", "CacheSecurityGroupName"))
 	ports := []schema.PortRange{schema.AllPortRange}
 	var rules []schema.NetworkRule
 	if c := strOf(ev, getFirst(rp, "cIDRIP", "CIDRIP", "cidrip", "cidrIp", "cIDRIp")); c != "" {
 		rules = append(rules, newRule(schema.DirectionIngress, "tcp", ports, c))
 	}
-	if g := strOf(ev, getFirst(rp, "eC2SecurityGroupId", "EC2SecurityGroupId", "eC2SecurityGroupName", "EC2SecurityGroupName")); g != "" {
+	if g := strOf(ev, getFirst(rp, "eC2SecurityGroupId", "EC2SecurityGroupId", "ec2SecurityGroupId",
+		"eC2SecurityGroupName", "EC2SecurityGroupName", "ec2SecurityGroupName")); g != "" {
 		rules = append(rules, newRule(schema.DirectionIngress, "tcp", ports, g))
 	}
 	schema.PutRules(ev.Attrs().Map, change, rules)
