@@ -33,8 +33,9 @@ var (
 // Matches reports whether v is a bare Activity Log record: a string operationName
 // beside time, resourceId or category (diagnostic export), or an
 // operationName{value} / eventDataId beside eventTimestamp (REST schema). No other
-// supported format has an operationName member. Only the casings Azure uses are
-// tried here; Decode itself accepts any casing.
+// supported format has an operationName member. Only the casings Azure's tools
+// write are tried here: camelCase (REST, az CLI, exports) and PascalCase
+// (Get-AzLog | ConvertTo-Json); Decode itself accepts any casing.
 func Matches(v *fastjson.Value) bool {
 	if v == nil || v.Type() != fastjson.TypeObject {
 		return false
@@ -49,11 +50,13 @@ func Matches(v *fastjson.Value) bool {
 			return v.Get("time") != nil || v.Get("resourceId") != nil || v.Get("category") != nil ||
 				v.Get("Time") != nil || v.Get("ResourceId") != nil || v.Get("Category") != nil
 		case fastjson.TypeObject:
-			return v.Get("eventTimestamp") != nil || v.Get("eventDataId") != nil || v.Get("subscriptionId") != nil
+			return v.Get("eventTimestamp") != nil || v.Get("eventDataId") != nil || v.Get("subscriptionId") != nil ||
+				v.Get("EventTimestamp") != nil || v.Get("EventDataId") != nil || v.Get("SubscriptionId") != nil
 		}
 		return false
 	}
-	return v.Get("eventDataId") != nil && v.Get("eventTimestamp") != nil
+	return v.Get("eventDataId") != nil && v.Get("eventTimestamp") != nil ||
+		v.Get("EventDataId") != nil && v.Get("EventTimestamp") != nil
 }
 
 // Decode fills ev from one Activity Log record.
@@ -100,7 +103,7 @@ func Decode(v *fastjson.Value, ev *event.Event) error {
 	}
 
 	var p props
-	p.scan(r.properties)
+	p.scanProperties(&r)
 
 	status := valueStr(r.resultType)
 	if len(status) == 0 {

@@ -51,6 +51,18 @@ func putRuleChange(ev *event.Event, kind opKind, r *record, p *props, resourceID
 	if len(rules) == 0 {
 		withObject(p.responseBody, extract)
 	}
+	if len(rules) == 0 && p.requestBody == nil && p.responseBody == nil {
+		// Microsoft's mapping of the REST schema to the diagnostic export puts the
+		// REST properties bag under properties.eventProperties (object or JSON text).
+		withObject(p.eventProperties, func(bag *fastjson.Value) {
+			var inner props
+			inner.scan(bag)
+			withObject(inner.requestBody, extract)
+			if len(rules) == 0 {
+				withObject(inner.responseBody, extract)
+			}
+		})
+	}
 	schema.PutRules(attrs.Map, writeChange(r, p), rules)
 }
 

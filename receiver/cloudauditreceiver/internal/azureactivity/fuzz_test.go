@@ -48,6 +48,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"operationName":"MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE","time":"2025","properties":{"requestbody":"{\"properties\":{\"destinationPortRanges\":[\"65535-1\",\"99999\",\"-\",\",,\"]}}"}}`))
 	f.Add([]byte(`{"operationName":{"value":"Microsoft.Insights/AutoscaleSettings/Scaleup/Action"},"eventDataId":"x","properties":{"eventProperties":"{\"OldInstancesCount\":\"a\",\"ActiveAutoscaleProfile\":\"{\\\"Capacity\\\":7}\"}"}}`))
 	f.Add([]byte(`{"operationName":"Microsoft.Network/azureFirewalls/write","time":"2025-03-04 09:00:00.1","properties":{"requestbody":{"properties":{"natRuleCollections":[{"properties":{"rules":[{"protocols":"TCP","translatedPort":3389}]}}]}}}}`))
+	f.Add([]byte(`{"OperationName":{"Value":"Microsoft.Network/networkSecurityGroups/write"},"EventTimestamp":"/Date(-99999999999999999)/","Claims":{"Content":{"Content":{"amr":"wiaormfa"}}},"Properties":{"Content":{"eventProperties":"{\"requestbody\":\"{}\"}"}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var p fastjson.Parser
 		v, err := p.ParseBytes(data)

@@ -60,6 +60,11 @@ func (c *claims) scan(v *fastjson.Value) {
 			case jsonx.EqualFold(name, "azpacr"):
 				c.appidacr = first(c.appidacr, jsonx.Bytes(val))
 			}
+		case 7:
+			// Get-AzLog | ConvertTo-Json wraps the claims as {"Content": {...}}.
+			if jsonx.EqualFold(name, "content") && val.Type() == fastjson.TypeObject && o.Len() == 1 {
+				c.scan(val)
+			}
 		case 8:
 			if jsonx.EqualFold(name, "appidacr") {
 				c.appidacr = first(c.appidacr, jsonx.Bytes(val))
@@ -87,40 +92,57 @@ func first(cur, b []byte) []byte {
 	return b
 }
 
-// mfa reports whether the amr claim lists "mfa". ok is false when there is no amr
-// claim, so the attribute is only written where the token says something.
+// mfa reports whether the amr claim lists "mfa" or "ngcmfa" (Entra ID documents
+// it as equivalent to mfa). ok is false when there is no amr claim, so the
+// attribute is only written where the token says something; also when the only
+// hint is "wiaormfa" (Windows or MFA: the token cannot tell which).
 func (c *claims) mfa() (mfa, ok bool) {
 	if c.amr == nil {
 		return false, false
 	}
+	var st amrState
 	switch c.amr.Type() {
 	case fastjson.TypeString:
 		b, _ := c.amr.StringBytes()
-		return listHas(b, "mfa"), true
+		st.list(b)
 	case fastjson.TypeArray:
 		arr, _ := c.amr.Array()
 		for _, a := range arr {
-			if jsonx.EqualFold(jsonx.Bytes(a), "mfa") {
-				return true, true
-			}
+			st.word(jsonx.Bytes(a))
 		}
-		return false, true
+	default:
+		return false, false
 	}
-	return false, false
+	switch {
+	case st.mfa:
+		return true, true
+	case st.maybe:
+		return false, false
+	}
+	return false, true
 }
 
-// listHas reports whether a comma or space separated list contains word.
-func listHas(b []byte, word string) bool {
+type amrState struct{ mfa, maybe bool }
+
+func (s *amrState) word(w []byte) {
+	switch {
+	case jsonx.EqualFold(w, "mfa"), jsonx.EqualFold(w, "ngcmfa"):
+		s.mfa = true
+	case jsonx.EqualFold(w, "wiaormfa"):
+		s.maybe = true
+	}
+}
+
+// list reads a comma or space separated amr ("pwd,mfa"), as the Activity Log
+// writes it.
+func (s *amrState) list(b []byte) {
 	start := 0
 	for i := 0; i <= len(b); i++ {
 		if i == len(b) || b[i] == ',' || b[i] == ' ' {
-			if jsonx.EqualFold(b[start:i], word) {
-				return true
-			}
+			s.word(b[start:i])
 			start = i + 1
 		}
 	}
-	return false
 }
 
 // evidence is identity.authorization.evidence (diagnostic export) or the REST

@@ -117,7 +117,7 @@ func (r *record) scan(o *fastjson.Object) {
 // props holds the members of properties that the decoder reads.
 type props struct {
 	statusCode, requestBody, responseBody, eventProperties *fastjson.Value
-	userAgent, eventDataID                                 *fastjson.Value
+	userAgent, eventDataID, content                        *fastjson.Value
 }
 
 func (p *props) scan(v *fastjson.Value) {
@@ -127,6 +127,10 @@ func (p *props) scan(v *fastjson.Value) {
 	o, _ := v.Object()
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		switch len(k) {
+		case 7:
+			if jsonx.EqualFold(k, "content") {
+				keep(&p.content, v)
+			}
 		case 9:
 			if jsonx.EqualFold(k, "useragent") {
 				keep(&p.userAgent, v)
@@ -152,4 +156,18 @@ func (p *props) scan(v *fastjson.Value) {
 			}
 		}
 	})
+}
+
+// scanProperties reads r.properties into p. Get-AzLog | ConvertTo-Json wraps the
+// property bag as {"Content": {...}} (its only member); the wrapper is replaced by
+// its content so every later reader (rule bodies, autoscale counts) sees the bag.
+func (p *props) scanProperties(r *record) {
+	p.scan(r.properties)
+	if c := p.content; c != nil && c.Type() == fastjson.TypeObject {
+		if o, _ := r.properties.Object(); o.Len() == 1 {
+			r.properties = c
+			*p = props{}
+			p.scan(c)
+		}
+	}
 }

@@ -52,7 +52,12 @@ func classify(op []byte) opKind {
 			return opScaleUp
 		case jsonx.EqualFold(op, "microsoft.insights/autoscalesettings/scaledown/action"):
 			return opScaleDown
+		case jsonx.EqualFold(op, "microsoft.insights/autoscalesettings/predictivescaleup/action"):
+			return opScaleUp
 		}
+		// The "…Result/Action" records (scale up/down completed) repeat the counts of
+		// the "initiated" record above under the same correlationId; they are left
+		// unclassified so each scale action is counted once.
 	}
 	return opOther
 }
