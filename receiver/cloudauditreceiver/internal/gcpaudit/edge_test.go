@@ -32,11 +32,11 @@ func TestRuleEdgeCases(t *testing.T) {
 			rest: `,"resourceName":"projects/example-prod-123456/global/firewalls/a"`,
 		},
 		{
+			// Direction, priority and disabled keep their unlogged old values: none is guessed.
 			name: "patch without original state: action unknown", method: "v1.compute.firewalls.patch",
 			rest:   `,"resourceName":"projects/example-prod-123456/global/firewalls/web","request":{"sourceRanges":["0.0.0.0/0"]}`,
 			change: "modify",
-			rules: []rule{{Direction: "ingress", Ports: []string{}, Sources: []string{"0.0.0.0/0"}, Dests: []string{},
-				Priority: 1000, HasPriority: true, RuleID: "web", HasDisabled: true}},
+			rules:  []rule{{Ports: []string{}, Sources: []string{"0.0.0.0/0"}, Dests: []string{}, RuleID: "web"}},
 		},
 		{
 			name: "source tags only: no implicit any-source", method: "v1.compute.firewalls.insert",

@@ -1,6 +1,8 @@
 package gcpaudit
 
 import (
+	"strconv"
+
 	"github.com/valyala/fastjson"
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
@@ -19,6 +21,10 @@ type firewall struct {
 	sourceRanges, sourceTags, sourceServiceAccounts  *fastjson.Value
 	destinationRanges, allowed, denied               *fastjson.Value
 	seen                                             bool
+	// complete is set when the fields describe the whole resource (insert, update,
+	// or an original state that names the rule), so absent fields take the API's
+	// defaults. A bare patch body leaves them unknown instead.
+	complete bool
 }
 
 // overlay copies every firewall field present in obj. Audit logs spell repeated
@@ -65,16 +71,24 @@ func (f *firewall) overlay(obj *fastjson.Value) {
 // of the same operation has none and gets no rule attributes.
 func firewallChange(ev *event.Event, pp *fastjson.Value, resourceName []byte, change string, merge bool) {
 	req := pp.Get("request")
-	var f firewall
+	f := firewall{complete: !merge}
 	if merge {
 		// Patch is JSON merge-patch: fields absent from the request keep their
 		// original values, so the effective rule is request over original state.
+		// resourceOriginalState need only hold the changed fields; one that names
+		// the rule is a full snapshot, so the API defaults hold for what it omits.
 		if orig := pp.Get("resourceOriginalState"); orig != nil {
 			f.overlay(orig)
+			f.complete = len(jsonx.Bytes(f.name)) > 0
 		}
 	}
 	if req != nil {
 		f.overlay(req)
+		if merge && req.Get("network") != nil {
+			// The network cannot be patched, so a body that carries it is a whole
+			// resource (Terraform patches this way): API defaults hold.
+			f.complete = true
+		}
 	}
 	if !f.seen {
 		return
@@ -86,7 +100,7 @@ func firewallChange(ev *event.Event, pp *fastjson.Value, resourceName []byte, ch
 // carries it; otherwise one rule holding only the rule id, so stateful detectors can
 // look the rule up by name.
 func firewallDelete(ev *event.Event, pp *fastjson.Value, resourceName []byte) {
-	var f firewall
+	f := firewall{complete: true}
 	if orig := pp.Get("resourceOriginalState"); orig != nil {
 		f.overlay(orig)
 	}
@@ -102,19 +116,24 @@ func firewallDelete(ev *event.Event, pp *fastjson.Value, resourceName []byte) {
 // ports of one entry are never paired with the protocol of another.
 func (f *firewall) rules(resourceName []byte) []schema.NetworkRule {
 	var base schema.NetworkRule
-	base.Direction = schema.DirectionIngress
 	if d := jsonx.Bytes(f.direction); len(d) > 0 {
-		switch jsonx.View(d) {
-		case "EGRESS", "egress", "Egress":
+		base.Direction = schema.DirectionIngress
+		if jsonx.EqualFold(d, "EGRESS") {
 			base.Direction = schema.DirectionEgress
 		}
+	} else if f.complete {
+		base.Direction = schema.DirectionIngress // API default
 	}
-	base.Priority, base.HasPriority = 1000, true
 	if p, ok := jsonx.Int(f.priority); ok {
-		base.Priority = p
+		base.Priority, base.HasPriority = p, true
+	} else if f.complete {
+		base.Priority, base.HasPriority = 1000, true // API default
 	}
-	base.Disabled, _ = jsonx.Bool(f.disabled)
-	base.HasDisabled = true
+	if d, ok := jsonx.Bool(f.disabled); ok {
+		base.Disabled, base.HasDisabled = d, true
+	} else if f.complete {
+		base.HasDisabled = true // API default: enabled
+	}
 	if n := jsonx.Bytes(f.name); len(n) > 0 {
 		base.RuleID = string(n)
 	} else {
@@ -125,13 +144,15 @@ func (f *firewall) rules(resourceName []byte) []schema.NetworkRule {
 	base.Sources = appendStrings(base.Sources, f.sourceRanges, "")
 	base.Sources = appendStrings(base.Sources, f.sourceTags, "tag:")
 	base.Sources = appendStrings(base.Sources, f.sourceServiceAccounts, "serviceAccount:")
-	if base.Direction == schema.DirectionIngress && len(base.Sources) == 0 {
-		// Documented default: an ingress rule without sourceRanges, sourceTags or
-		// sourceServiceAccounts applies to every IPv4 source.
+	// Documented defaults, only for a whole resource: a patch that does not touch
+	// the sources leaves them as they were, which the entry does not tell.
+	if f.complete && base.Direction == schema.DirectionIngress && len(base.Sources) == 0 {
+		// An ingress rule without sourceRanges, sourceTags or sourceServiceAccounts
+		// applies to every IPv4 source.
 		base.Sources = append(base.Sources, anyIPv4)
 	}
 	base.Destinations = appendStrings(base.Destinations, f.destinationRanges, "")
-	if base.Direction == schema.DirectionEgress && len(base.Destinations) == 0 {
+	if f.complete && base.Direction == schema.DirectionEgress && len(base.Destinations) == 0 {
 		base.Destinations = append(base.Destinations, anyIPv4)
 	}
 
@@ -156,12 +177,17 @@ func (f *firewall) rules(resourceName []byte) []schema.NetworkRule {
 func protocolRule(base schema.NetworkRule, action string, entry *fastjson.Value) schema.NetworkRule {
 	r := base
 	r.Action = action
-	proto := entry.GetStringBytes("IPProtocol")
-	if proto == nil {
-		proto = entry.GetStringBytes("ipProtocol")
+	pv := entry.Get("IPProtocol")
+	if pv == nil {
+		pv = entry.Get("ipProtocol")
 	}
 	var hasPorts bool
-	r.Protocol, hasPorts = normaliseProtocol(proto)
+	if n, ok := jsonx.Int(pv); ok && pv.Type() == fastjson.TypeNumber {
+		// Re-serialisers may turn a numeric protocol ("6") into a JSON number.
+		r.Protocol, hasPorts = protocolNumber(n)
+	} else {
+		r.Protocol, hasPorts = normaliseProtocol(jsonx.Bytes(pv))
+	}
 	if hasPorts {
 		r.PortRanges = portRanges(entry.Get("ports"))
 	} else if r.Protocol == schema.ProtocolAll {
@@ -170,31 +196,48 @@ func protocolRule(base schema.NetworkRule, action string, entry *fastjson.Value)
 	return r
 }
 
+// protocolNames are the protocols the firewall APIs accept by name, with their IANA
+// numbers; ported says whether rules of that protocol carry ports.
+var protocolNames = [...]struct {
+	name   string
+	number int64
+	ported bool
+}{
+	{"tcp", 6, true}, {"udp", 17, true}, {"sctp", 132, true},
+	{"icmp", 1, false}, {"icmpv6", 58, false}, {"ipv6-icmp", 58, false},
+	{"esp", 50, false}, {"ah", 51, false}, {"ipip", 4, false},
+}
+
 // normaliseProtocol lower-cases the protocol, names the well-known numbers, and says
 // whether the protocol has ports. An empty protocol is treated as "all" (the API
 // requires one; a missing value cannot narrow the rule).
 func normaliseProtocol(p []byte) (string, bool) {
-	switch jsonx.View(p) {
-	case "tcp", "TCP", "6":
-		return "tcp", true
-	case "udp", "UDP", "17":
-		return "udp", true
-	case "sctp", "SCTP", "132":
-		return "sctp", true
-	case "all", "ALL", "", "-1":
+	if len(p) == 0 || jsonx.EqualFold(p, "all") {
 		return schema.ProtocolAll, false
-	case "icmp", "ICMP", "1":
-		return "icmp", false
-	case "icmpv6", "ipv6-icmp", "58":
-		return "icmpv6", false
-	case "esp", "ESP", "50":
-		return "esp", false
-	case "ah", "AH", "51":
-		return "ah", false
-	case "ipip", "IPIP", "4":
-		return "ipip", false
+	}
+	if n, ok := jsonx.ParseInt(p); ok {
+		return protocolNumber(n)
+	}
+	for _, pn := range protocolNames {
+		if jsonx.EqualFold(p, pn.name) {
+			return protocolNumber(pn.number) // "ipv6-icmp" is named "icmpv6"
+		}
 	}
 	return string(p), false
+}
+
+// protocolNumber names an IANA protocol number where the schema has a name for it;
+// other numbers stay numeric text.
+func protocolNumber(n int64) (string, bool) {
+	if n == -1 {
+		return schema.ProtocolAll, false
+	}
+	for _, pn := range protocolNames {
+		if pn.number == n { // the first entry of a number is its schema name
+			return pn.name, pn.ported
+		}
+	}
+	return strconv.FormatInt(n, 10), false
 }
 
 // portRanges parses a ports list; a missing or empty list means every port.

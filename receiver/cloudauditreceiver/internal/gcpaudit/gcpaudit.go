@@ -22,9 +22,13 @@ const auditLogType = "type.googleapis.com/google.cloud.audit.AuditLog"
 
 var errNotObject = errors.New("gcp audit: LogEntry is not a JSON object")
 
-// protoPayload returns the LogEntry's protoPayload (or the lower-cased export spelling).
+// protoPayload returns the LogEntry's protoPayload (or the lower-cased export
+// spelling, or the protopayload_auditlog column of a BigQuery log sink's table).
 func protoPayload(v *fastjson.Value) *fastjson.Value {
 	pp := jsonx.Either(v, "protoPayload", "protopayload")
+	if pp == nil {
+		pp = v.Get("protopayload_auditlog")
+	}
 	if pp == nil || pp.Type() != fastjson.TypeObject {
 		return nil
 	}
@@ -141,13 +145,33 @@ func regionOf(loc []byte) []byte {
 
 // decodeOutcome: status absent or code 0 is success; any other code is a failure
 // named by its google.rpc.Code.
+//
+// Some re-serialisers write the enum name ("PERMISSION_DENIED") instead of the number.
 func decodeOutcome(ev *event.Event, status *fastjson.Value) {
-	code, ok := jsonx.Int(status.Get("code"))
-	if !ok || code == 0 {
+	cv := status.Get("code")
+	code, ok := jsonx.Int(cv)
+	if !ok {
+		if name := jsonx.Bytes(cv); len(name) > 0 && !jsonx.EqualFold(name, "OK") {
+			ev.SetOutcome(false, ev.Str(name))
+			return
+		}
+		ev.SetOutcome(true, "")
+		return
+	}
+	if code == 0 {
 		ev.SetOutcome(true, "")
 		return
 	}
 	ev.SetOutcome(false, codeName(code))
+}
+
+// hasFields reports whether v is an object with at least one member.
+func hasFields(v *fastjson.Value) bool {
+	if v == nil || v.Type() != fastjson.TypeObject {
+		return false
+	}
+	o, _ := v.Object()
+	return o.Len() > 0
 }
 
 // decodeCaller sets who called, from where, with which credential.
@@ -159,6 +183,12 @@ func decodeCaller(ev *event.Event, pp *fastjson.Value) {
 	}
 	ev.PutBytes(schema.AttrUserID, principal)
 	ptype := principalType(principal)
+	if hasFields(auth.Get("thirdPartyPrincipal")) {
+		// principalEmail is then the service account (often a service agent such
+		// as Firebase Rules) acting for an identity from another issuer, e.g. a
+		// Firebase Auth or external OIDC token: the real caller is federated.
+		ptype = schema.PrincipalFederated
+	}
 	ev.PutStr(schema.AttrPrincipalType, ptype)
 	switch {
 	case len(auth.GetStringBytes("serviceAccountKeyName")) > 0:
@@ -230,6 +260,10 @@ func decodeChange(ev *event.Event, pp *fastjson.Value, resourceName []byte, labe
 		policyRuleChange(ev, pp, resourceName, schema.ChangeModify)
 	case "firewallPolicies.removeRule", "networkFirewallPolicies.removeRule", "regionNetworkFirewallPolicies.removeRule":
 		policyRuleChange(ev, pp, resourceName, schema.ChangeRemove)
+	case "firewallPolicies.insert", "networkFirewallPolicies.insert", "regionNetworkFirewallPolicies.insert":
+		policyInsertOrPatch(ev, pp, resourceName, schema.ChangeAdd)
+	case "firewallPolicies.patch", "networkFirewallPolicies.patch", "regionNetworkFirewallPolicies.patch":
+		policyInsertOrPatch(ev, pp, resourceName, schema.ChangeModify)
 	case "autoscalers.resize", "regionAutoscalers.resize":
 		autoscalerResize(ev, pp, resourceName, labels)
 	case "instanceGroupManagers.resize", "regionInstanceGroupManagers.resize",

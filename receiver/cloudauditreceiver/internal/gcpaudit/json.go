@@ -16,9 +16,11 @@ func str(v *fastjson.Value, key, alt string) []byte {
 	return jsonx.Bytes(jsonx.Either(v, key, alt))
 }
 
-// Layouts seen for LogEntry.timestamp: RFC 3339 as Cloud Logging writes it, and the
-// space-separated UTC form some SIEM exports re-serialise it to.
-var timeLayouts = [...]string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"}
+// Layouts seen for LogEntry.timestamp: RFC 3339 as Cloud Logging writes it, the
+// space-separated UTC form some SIEM exports re-serialise it to, and BigQuery's
+// TIMESTAMP text ("2024-06-10 07:12:25.118342 UTC") from log sinks routed there.
+var timeLayouts = [...]string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999 UTC"}
 
 // parseTime returns the zero time for anything unreadable, so the record keeps no timestamp.
 func parseTime(b []byte) time.Time {

@@ -17,10 +17,20 @@ import (
 //   - GKE principals: system:serviceaccount:<ns>:<name> is a workload identity,
 //     other system: names are cluster components.
 //   - Anything else with an '@' is a user (Google account or Cloud Identity user).
+//
+// IAM v2 identifiers name Google accounts (principal://goog/subject/<email>) and
+// service accounts (principal://iam.googleapis.com/projects/-/serviceAccounts/<email>)
+// too; those are not federated.
 func principalType(p []byte) string {
 	switch {
 	case len(p) == 0:
 		return ""
+	case bytes.HasPrefix(p, []byte("principal://goog/subject/")):
+		// IAM v2 identifier of a Google account (Workspace / Cloud Identity user).
+		return schema.PrincipalUser
+	case bytes.HasPrefix(p, []byte(saIdentifier)):
+		// IAM v2 identifier of a service account: classify its email.
+		p = p[len(saIdentifier):]
 	case bytes.HasPrefix(p, []byte("principal://")), bytes.HasPrefix(p, []byte("principalSet://")):
 		return schema.PrincipalFederated
 	case bytes.HasPrefix(p, []byte("system:serviceaccount:")):
@@ -55,14 +65,25 @@ func principalType(p []byte) string {
 // isServiceAgent recognises Google-managed service agents by their documented address
 // forms. A customer account cannot be named service-<digits>@<project>.iam… because
 // account ids must start with a letter and service agents live in Google's domains.
+// saIdentifier prefixes the IAM v2 identifier of a service account.
+const saIdentifier = "principal://iam.googleapis.com/projects/-/serviceAccounts/"
+
 func isServiceAgent(local, domain []byte) bool {
 	switch {
 	case bytes.Equal(domain, []byte("cloudservices.gserviceaccount.com")),
 		bytes.Equal(domain, []byte("system.gserviceaccount.com")),
 		bytes.HasPrefix(domain, []byte("gcp-sa-")):
 		return true
-	case bytes.HasPrefix(local, []byte("service-")) && allDigits(local[len("service-"):]):
-		return true
+	case bytes.HasPrefix(local, []byte("service-")):
+		// Project-, organization- and folder-level service agents:
+		// service-<project number>@, service-org-<org id>@, service-folder-<folder id>@.
+		id := local[len("service-"):]
+		if bytes.HasPrefix(id, []byte("org-")) {
+			id = id[len("org-"):]
+		} else if bytes.HasPrefix(id, []byte("folder-")) {
+			id = id[len("folder-"):]
+		}
+		return allDigits(id)
 	}
 	return false
 }
