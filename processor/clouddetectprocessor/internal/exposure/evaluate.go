@@ -74,7 +74,8 @@ type candidate struct {
 	defEgress   string
 	list        listState
 	listID      string
-	fromState   bool // a delete by name: peer holds the remembered summary
+	fromState   bool   // a delete by name: peer holds the remembered summary
+	portsText   string // a partial change: the ports as remembered ("tcp 22")
 }
 
 func (d *Detector) offer(slot int, c *candidate) {
@@ -159,8 +160,35 @@ func (d *Detector) evalRule(c *recCtx, i int, m pcommon.Map) {
 		peerKey = schema.RuleDestinations
 	}
 	ports := d.evalPorts(protocol, m)
+	// A partial change names only the fields it changes: a GCP firewalls.patch logged
+	// without resourceOriginalState ({"sourceRanges": [...]}, {"disabled": true}) has no
+	// action and no protocol. The rest of the rule is what it was when last seen, so a
+	// patch that only widens the sources of "tcp 22" is scored as tcp 22, and one that
+	// only disables a deny rule is a deny rule disabled.
+	partial := prev != nil && c.change == schema.ChangeModify && str(m, schema.RuleAction) == "" &&
+		protocol == "" && !nonEmptySlice(m, schema.RulePortRanges)
+	portsText := ""
+	if partial {
+		deny = prev.Action == actDeny
+		if !hasDisabled {
+			disabled = prev.Disabled
+		}
+		ports = portsFromRisk(prev.PortRisk)
+		portsText = prev.portsPart()
+		protocol, _, _ = strings.Cut(portsText, " ")
+	}
 	opening := !deny && c.change != schema.ChangeRemove && !disabled
 	peer, kind, breadth, viaList := d.bestPeer(c, m, peerKey, opening, dir, &ports, ruleID)
+	if partial && !nonEmptySlice(m, peerKey) {
+		peer, breadth = prev.peerPart(), prev.Breadth
+		kind = peerUnknown
+		switch {
+		case breadth >= 1:
+			kind = peerWorld
+		case breadth > 0:
+			kind = peerBroad
+		}
+	}
 	fromState := false
 	if c.change == schema.ChangeRemove && prev != nil && peer == "" && str(m, schema.RuleAction) == "" {
 		// A delete that names only the rule (Azure NSG rule DELETE, GCP firewall delete
@@ -177,7 +205,7 @@ func (d *Detector) evalRule(c *recCtx, i int, m pcommon.Map) {
 
 	cand := candidate{
 		item: i, rule: m, dir: dir, unknownDir: unknownDir, deny: deny, peer: peer, viaList: viaList,
-		ports: ports, protocol: protocol, ruleID: ruleID, fromState: fromState,
+		ports: ports, protocol: protocol, ruleID: ruleID, fromState: fromState, portsText: portsText,
 	}
 	if prev != nil {
 		if c.change == schema.ChangeModify && breadth > 0 {
@@ -190,7 +218,7 @@ func (d *Detector) evalRule(c *recCtx, i int, m pcommon.Map) {
 	wasDisabled := prev != nil && prev.Disabled
 
 	if !c.failed {
-		d.updateRule(c, key, ruleID, dir, deny, disabled, breadth, &ports, peer, protocol, m, kind)
+		d.updateRule(c, key, ruleID, dir, deny, disabled, breadth, &ports, peer, protocol, portsText, m, kind)
 	}
 	if breadth <= 0 {
 		return
@@ -292,7 +320,7 @@ func (d *Detector) bestPeer(c *recCtx, m pcommon.Map, key string, opening bool, 
 	return peer, kind, breadth, viaList
 }
 
-func (d *Detector) updateRule(c *recCtx, key uint64, ruleID string, dir uint8, deny, disabled bool, breadth float64, ports *portEval, peer, protocol string, m pcommon.Map, kind peerKind) {
+func (d *Detector) updateRule(c *recCtx, key uint64, ruleID string, dir uint8, deny, disabled bool, breadth float64, ports *portEval, peer, protocol, portsText string, m pcommon.Map, kind peerKind) {
 	if c.change == schema.ChangeRemove {
 		if ruleID != "" {
 			d.st.rules.Delete(key)
@@ -322,6 +350,10 @@ func (d *Detector) updateRule(c *recCtx, key uint64, ruleID string, dir uint8, d
 	if peer == "" {
 		peer = "no peer"
 	}
+	if portsText != "" {
+		rs.setSummaryText(peer, portsText) // a partial change keeps the ports seen before
+		return
+	}
 	pv, hasPorts := m.Get(schema.RulePortRanges)
 	hasPorts = hasPorts && pv.Type() == pcommon.ValueTypeSlice
 	var ps pcommon.Slice
@@ -329,6 +361,18 @@ func (d *Detector) updateRule(c *recCtx, key uint64, ruleID string, dir uint8, d
 		ps = pv.Slice()
 	}
 	rs.setSummary(peer, protocol, ps, hasPorts, ports.all)
+}
+
+// nonEmptySlice reports whether m[key] is a list with at least one entry.
+func nonEmptySlice(m pcommon.Map, key string) bool {
+	v, ok := m.Get(key)
+	return ok && v.Type() == pcommon.ValueTypeSlice && v.Slice().Len() > 0
+}
+
+// portsFromRisk rebuilds the port evaluation of a rule known only from state (its
+// remembered port risk): all ports at 1.0, a high-risk port at 0.85 or more.
+func portsFromRisk(risk float64) portEval {
+	return portEval{risk: risk, all: risk >= riskAllPorts, highRisk: risk >= riskHighRisk, expected: risk == riskExpected}
 }
 
 // evalPorts scores the ports of one rule.

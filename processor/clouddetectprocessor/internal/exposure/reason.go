@@ -190,7 +190,11 @@ func (d *Detector) describe(b *strings.Builder, c *recCtx, slot int, cand *candi
 			b.WriteString(" (via prefix list " + cand.viaList + ")")
 		}
 		b.WriteString(" on ")
-		writePorts(b, cand.protocol, cand.rule, &cand.ports)
+		if cand.portsText != "" {
+			b.WriteString(cand.portsText)
+		} else {
+			writePorts(b, cand.protocol, cand.rule, &cand.ports)
+		}
 	}
 	if c.resourceID != "" {
 		b.WriteString(" of " + c.resourceID)

@@ -1,6 +1,8 @@
 package exposure
 
 import (
+	"strings"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/keyed"
@@ -54,6 +56,36 @@ func (r *ruleState) setSummary(peer, protocol string, ports pcommon.Slice, hasPo
 		}
 	}
 	r.sumLen = uint8(len(b))
+}
+
+// setSummaryText writes peer and an already rendered protocol/ports text.
+func (r *ruleState) setSummaryText(peer, portsText string) {
+	b := r.sum[:0]
+	b = appendCap(b, peer)
+	b = appendCap(b, " ")
+	b = appendCap(b, portsText)
+	r.sumLen = uint8(len(b))
+}
+
+// peerPart and portsPart split the summary into its peer ("10.0.0.0/8") and its
+// protocol and ports ("tcp 22"). Peers never contain a space except "no peer".
+func (r *ruleState) peerPart() string {
+	p, _ := r.splitSummary()
+	return p
+}
+
+func (r *ruleState) portsPart() string {
+	_, ports := r.splitSummary()
+	return ports
+}
+
+func (r *ruleState) splitSummary() (peer, ports string) {
+	s := r.summary()
+	if rest, ok := strings.CutPrefix(s, "no peer"); ok {
+		return "no peer", strings.TrimSpace(rest)
+	}
+	peer, ports, _ = strings.Cut(s, " ")
+	return peer, ports
 }
 
 // appendCap appends what fits without growing b.
@@ -114,10 +146,29 @@ func newState(cfg *Config) *state {
 	}
 }
 
+// acctKey hashes a state key ignoring ASCII case: Azure resource ids, subscription ids
+// and correlation ids are case-insensitive and their casing differs between records of
+// one resource (diagnostic exports upper-case resourceId, the REST API does not), so a
+// rule written as …/SECURITYRULES/DENY-RDP is deleted as …/securityRules/deny-rdp.
+// AWS ids and GCP names are lower case already.
 func acctKey(account, kind, id string) uint64 {
-	h := keyed.Sep(keyed.HashString(keyed.Seed, account))
-	h = keyed.Sep(keyed.HashString(h, kind))
-	return keyed.Sep(keyed.HashString(h, id))
+	h := keyed.Sep(hashFold(keyed.Seed, account))
+	h = keyed.Sep(hashFold(h, kind))
+	return keyed.Sep(hashFold(h, id))
+}
+
+// hashFold is keyed.HashString (FNV-1a) over the ASCII-lower-cased bytes of s.
+func hashFold(h uint64, s string) uint64 {
+	const prime64 = 1099511628211
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h ^= uint64(c)
+		h *= prime64
+	}
+	return h
 }
 
 // firstSeen marks the identity's principal, source IP and user agent as first seen when
