@@ -79,13 +79,12 @@ func (p *pipeline) point(pt *detection.Point) {
 type service struct {
 	p *pipeline
 
-	logs    plog.Logs
-	logRes  pcommon.Resource
-	logRec  plog.LogRecord
-	cpu     *detection.Point
-	cpuDP   pmetric.NumberDataPoint
-	scaling plog.Logs
-	size    int64
+	logs   plog.Logs
+	logRes pcommon.Resource
+	logRec plog.LogRecord
+	cpu    *detection.Point
+	cpuDP  pmetric.NumberDataPoint
+	size   int64
 }
 
 func newService(p *pipeline) *service {

@@ -142,54 +142,6 @@ type member struct {
 	st         status
 }
 
-// members scans the object at b[i] == '{' and fills ms with its top-level members. It
-// stops at the first problem; the last member then carries the status. It returns the
-// end of the object and the object's own status.
-func (s *scanner) members(b []byte, i int, ms []member) ([]member, int, status) {
-	ms = ms[:0]
-	i++ // '{'
-	for {
-		i = skipWS(b, i)
-		if i >= len(b) {
-			return ms, len(b), truncated
-		}
-		if b[i] == '}' {
-			return ms, i + 1, complete
-		}
-		if b[i] == ',' && len(ms) > 0 {
-			i = skipWS(b, i+1)
-		}
-		if i >= len(b) {
-			return ms, len(b), truncated
-		}
-		if b[i] != '"' {
-			return ms, i + 1, mismatch
-		}
-		ke := skipString(b, i)
-		if ke < 0 {
-			return ms, len(b), truncated
-		}
-		key := b[i+1 : ke-1]
-		i = skipWS(b, ke)
-		if i >= len(b) {
-			return ms, len(b), truncated
-		}
-		if b[i] != ':' {
-			return ms, i + 1, mismatch
-		}
-		i = skipWS(b, i+1)
-		e, d, st := s.value(b, i)
-		ms = append(ms, member{key: key, start: i, end: e, depth: d, st: st})
-		if st != complete {
-			if st == junk {
-				st = mismatch
-			}
-			return ms, e, st
-		}
-		i = e
-	}
-}
-
 // find returns the member with the given key, or nil.
 func find(ms []member, key string) *member {
 	for i := range ms {

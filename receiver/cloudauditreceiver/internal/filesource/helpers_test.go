@@ -46,11 +46,11 @@ func (d *idDecoder) Decode(data []byte, origin string, _ int64, out plog.Logs, o
 	}
 	emit := func(v *fastjson.Value, pos string) {
 		id := string(v.GetStringBytes("id"))
-		switch {
-		case id == "":
+		switch id {
+		case "":
 			onBad(decode.BadRecord{Origin: origin, Position: pos, Reason: "invalid_field", Err: errors.New("no id")})
 			res.Rejected++
-		case id == "skip":
+		case "skip":
 			res.Skipped++
 		default:
 			lr := out.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()

@@ -313,7 +313,7 @@ func readHead(path string) ([]byte, error) {
 func readAt(f *os.File, off, n int64) ([]byte, error) {
 	b := make([]byte, n)
 	got, err := f.ReadAt(b, off)
-	if err != nil && !(errors.Is(err, io.EOF) && int64(got) == n) {
+	if err != nil && (!errors.Is(err, io.EOF) || int64(got) != n) {
 		if errors.Is(err, io.EOF) {
 			return b[:got], nil
 		}
