@@ -43,7 +43,10 @@ const (
 	AnomalyMetricName   = "cloudwarden.anomaly_score"
 )
 
-// Score renders a finding score as the integer 0–100 written in detection.score.
+// Score renders a finding score as the integer 0–100 written in detection.score: rounded,
+// except that it never rounds up into the next severity band (bands are half-open, [60,
+// 80) is high), so the written integer always agrees with detection.severity: 79.5 is
+// written 79 next to "high", never 80.
 func Score(s float64) int64 {
 	if s < 0 {
 		return 0
@@ -51,7 +54,11 @@ func Score(s float64) int64 {
 	if s > 100 {
 		return 100
 	}
-	return int64(math.Round(s))
+	r := math.Round(s)
+	if detection.SeverityForScore(r) != detection.SeverityForScore(s) {
+		r = math.Floor(s)
+	}
+	return int64(r)
 }
 
 // Finding writes the strongest finding's rule and detection attributes onto attrs and,

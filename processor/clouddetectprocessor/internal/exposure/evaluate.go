@@ -11,19 +11,24 @@ import (
 	"github.com/cloudwarden/cloudwarden/processor/clouddetectprocessor/internal/detection"
 )
 
-// Rule slots, in output order.
+// Rule slots, in output order. The three ingress rules usually fire together with one
+// score; the first of equals becomes the record's security_rule.*, so the most specific
+// comes first: all ports, then a high-risk port, then any port from the world.
 const (
-	slotAnySource = iota
+	slotAllPorts = iota
 	slotHighRisk
-	slotAllPorts
+	slotAnySource
 	slotEgress
 	slotDenyRemoved
 	slotPrefixList
 	numRules
 )
 
+// lastIngressSlot ends the ingress slots, which share one description of the rule.
+const lastIngressSlot = slotAnySource
+
 var slotRules = [numRules]*detection.Rule{
-	RuleAnySourceIngress, RuleHighRiskPortIngress, RuleAllPortsIngress,
+	RuleAllPortsIngress, RuleHighRiskPortIngress, RuleAnySourceIngress,
 	RuleAnyDestinationEgress, RuleDenyRemoved, RulePrefixListWorld,
 }
 

@@ -52,14 +52,14 @@ func (d *Detector) emit(c *recCtx, out *detection.Findings) {
 		if !cand.ok {
 			continue
 		}
-		reuse := slot <= slotAllPorts && cand.item == bodyItem
+		reuse := slot <= lastIngressSlot && cand.item == bodyItem
 		if !reuse {
 			var bb strings.Builder
 			bb.Grow(192)
 			d.describe(&bb, c, slot, cand)
 			body = bb.String()
 			bodyItem = -1
-			if slot <= slotAllPorts {
+			if slot <= lastIngressSlot {
 				bodyItem = cand.item
 			}
 		}
