@@ -173,6 +173,13 @@ func (d *Detector) evalRule(c *recCtx, i int, m pcommon.Map) {
 	partial := prev != nil && c.change == schema.ChangeModify && str(m, schema.RuleAction) == "" &&
 		protocol == "" && !nonEmptySlice(m, schema.RulePortRanges)
 	portsText := ""
+	if !partial && c.change == schema.ChangeModify && str(m, schema.RuleAction) == "" &&
+		protocol == "" && !nonEmptySlice(m, schema.RulePortRanges) {
+		// The same partial change on a rule never seen: what it allows is not in the
+		// record. Scored as a wide range of unknown ports, never as "all ports".
+		ports = portEval{risk: riskOtherWide}
+		portsText = "ports not in the record (rule not seen before)"
+	}
 	if partial {
 		deny = prev.Action == actDeny
 		if !hasDisabled {

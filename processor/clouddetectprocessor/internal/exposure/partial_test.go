@@ -66,6 +66,10 @@ func TestPartialChange(t *testing.T) {
 				{RuleAnySourceIngress, detection.SeverityLow, 36, 37, []string{"not wider than before"}},
 				{RuleHighRiskPortIngress, detection.SeverityLow, 36, 37, nil},
 			}},
+		{name: "patch that only widens sources of a rule never seen: unknown ports, not all ports",
+			ev: gcpPatch("allow-x", 1, schema.NetworkRule{Sources: []string{"0.0.0.0/0"}}),
+			want: []want{{RuleAnySourceIngress, detection.SeverityMedium, 47, 48,
+				[]string{"possibly-ingress allow rule allow-x from 0.0.0.0/0 on ports not in the record"}}}},
 		{name: "azure rule ids match whatever their casing",
 			before: []ev{func() ev {
 				e := azNSG("MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE", schema.ChangeAdd, "DENY-RDP",
