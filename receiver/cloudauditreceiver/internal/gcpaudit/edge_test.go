@@ -68,6 +68,11 @@ func TestRuleEdgeCases(t *testing.T) {
 			rules:  []rule{{Ports: []string{}, Sources: []string{}, Dests: []string{}, Priority: 700, HasPriority: true, RuleID: "edge/700"}},
 		},
 		{
+			name: "policy removeRule without its priority names no rule", method: "v1.compute.networkFirewallPolicies.removeRule",
+			rest:   `,"resourceName":"projects/example-prod-123456/global/firewallPolicies/core"`,
+			change: "remove",
+		},
+		{
 			name: "policy patchRule deny egress", method: "beta.compute.networkFirewallPolicies.patchRule",
 			rest:   `,"resourceName":"projects/example-prod-123456/global/firewallPolicies/core","request":{"priority":10,"action":"deny","direction":"EGRESS","disabled":true,"match":{"destIpRanges":["203.0.113.0/24"],"layer4Configs":[{"ipProtocol":"all"}]}}`,
 			change: "modify",

@@ -26,8 +26,13 @@ func policyRuleChange(ev *event.Event, pp *fastjson.Value, resourceName []byte, 
 	}
 	policy := lastSegment(resourceName)
 	if change == schema.ChangeRemove {
-		// removeRule carries only the priority that identifies the rule.
+		// removeRule carries only the priority that identifies the rule. Without it (a
+		// BigQuery row keeps the request as JSON text) the removal names no rule.
 		base := policyRuleBase(req, policy)
+		if base.RuleID == "" {
+			schema.PutRules(ev.Attrs().Map, change, nil)
+			return
+		}
 		schema.PutRules(ev.Attrs().Map, change, []schema.NetworkRule{base})
 		return
 	}
