@@ -69,9 +69,11 @@ func (p *pipeline) Deliver(ctx context.Context, ld plog.Logs) error {
 	n := ld.LogRecordCount()
 	wait := p.retryInitial
 	for attempt := 1; ; attempt++ {
-		opCtx := p.obsrep.StartLogsOp(ctx)
+		attemptCtx, done := p.attemptContext(ctx)
+		opCtx := p.obsrep.StartLogsOp(attemptCtx)
 		err := p.next.ConsumeLogs(opCtx, ld)
 		p.obsrep.EndLogsOp(opCtx, metadata.Type.String(), n, err)
+		done()
 		switch {
 		case err == nil:
 			p.telemetry.CloudauditRecordsEmitted.Add(ctx, int64(n), p.attrs)
@@ -98,6 +100,32 @@ func (p *pipeline) Deliver(ctx context.Context, ld plog.Logs) error {
 		case <-t.C:
 		}
 		wait = min(2*wait, p.retryMax)
+	}
+}
+
+// drainTimeout is how long an attempt already under way may still run after the source
+// was told to stop.
+const drainTimeout = 10 * time.Second
+
+// attemptContext is the context of one ConsumeLogs attempt. Stopping the source does not
+// cut short an attempt under way at once: with the exporter's sending queue off, the
+// attempt is the export itself, and cancelling it after the backend already has the
+// batch would leave the checkpoint behind and send the batch again after a restart. It
+// gets drainTimeout to finish; done must be called when the attempt returns.
+func (p *pipeline) attemptContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	attemptCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		t := time.NewTimer(drainTimeout)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancel()
+		case <-attemptCtx.Done():
+		}
+	})
+	return attemptCtx, func() {
+		stop()
+		cancel()
 	}
 }
 

@@ -281,3 +281,49 @@ func TestShutdownDuringRetries(t *testing.T) {
 	<-sink.begun
 	require.NoError(t, r.Shutdown(context.Background()))
 }
+
+// slowExport accepts each batch after a delay, like an exporter without a sending queue
+// whose backend is slow to answer; a cancelled context aborts the export, as it would
+// abort the HTTP request.
+type slowExport struct {
+	consumertest.LogsSink
+	delay     time.Duration
+	once      sync.Once
+	begun     chan struct{}
+	cancelled atomic.Int32
+}
+
+func (s *slowExport) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
+	s.once.Do(func() { close(s.begun) })
+	select {
+	case <-time.After(s.delay):
+		return s.LogsSink.ConsumeLogs(ctx, ld)
+	case <-ctx.Done():
+		s.cancelled.Add(1)
+		return ctx.Err()
+	}
+}
+
+// A graceful stop while an export is under way lets it finish and checkpoints it, so
+// the restart does not send the batch again (found by e2e/restart_test.go).
+func TestShutdownLetsAnExportUnderWayFinish(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "trail.ndjson"), []byte(ndjson(1, 2, 3)))
+	st := storagetest.NewExtension()
+	storageID := component.MustNewID("file_storage")
+	cfg := fileConfig(filepath.Join(dir, "*"))
+	cfg.File.Get().Storage = &storageID
+	host := map[component.ID]component.Component{storageID: st}
+
+	slow := &slowExport{delay: 300 * time.Millisecond, begun: make(chan struct{})}
+	r1 := newEnv(t, host).start(t, cfg, slow)
+	<-slow.begun
+	require.NoError(t, r1.Shutdown(context.Background()))
+	assert.Zero(t, slow.cancelled.Load(), "the export under way was cancelled by the stop")
+	assert.Equal(t, 3, slow.LogRecordCount())
+
+	sink2 := new(consumertest.LogsSink)
+	newEnv(t, host).start(t, cfg, sink2)
+	time.Sleep(20 * testPoll)
+	assert.Zero(t, sink2.LogRecordCount(), "the restart sent the finished batch again")
+}
