@@ -4,10 +4,8 @@ package e2e
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -20,7 +18,6 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/plog"
-	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 )
 
 // These tests prove the file source's checkpoints with the real binary and the real
@@ -48,44 +45,20 @@ type idSink struct {
 func newIDSink() *idSink { return &idSink{seen: map[string]int{}} }
 
 func (s *idSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/v1/logs" {
-		http.NotFound(w, r)
-		return
-	}
-	var body io.Reader = r.Body
-	if r.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(r.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
+	serveOTLPLogs(w, r, func(ld plog.Logs) {
+		ids := auditEventIDs(ld)
+		s.mu.Lock()
+		s.requests++
+		n, hook := s.requests, s.onBatch
+		for _, id := range ids {
+			s.seen[id]++
 		}
-		body = zr
-	}
-	raw, err := io.ReadAll(body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	req := plogotlp.NewExportRequest()
-	if err := req.UnmarshalProto(raw); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	ids := auditEventIDs(req.Logs())
-	s.mu.Lock()
-	s.requests++
-	n, hook := s.requests, s.onBatch
-	for _, id := range ids {
-		s.seen[id]++
-	}
-	s.total += len(ids)
-	s.mu.Unlock()
-	if hook != nil {
-		hook(n, ids)
-	}
-	resp, _ := plogotlp.NewExportResponse().MarshalProto()
-	w.Header().Set("Content-Type", "application/x-protobuf")
-	_, _ = w.Write(resp)
+		s.total += len(ids)
+		s.mu.Unlock()
+		if hook != nil {
+			hook(n, ids)
+		}
+	})
 }
 
 // auditEventIDs lists the event ID of every audit record (finding records are not input).
@@ -403,7 +376,7 @@ func TestRestartNeitherReEmitsNorSkips(t *testing.T) {
 	appendFile(t, second, other)
 	want = append(append(want, moreIDs...), otherIDs...)
 
-	out.Write([]byte("\n==== restart ====\n"))
+	_, _ = out.Write([]byte("\n==== restart ====\n"))
 	c = startCollector(t, bin, cfg, out)
 	waitDistinct(t, sink, c, n+m+k)
 	time.Sleep(settleTime)
@@ -459,7 +432,7 @@ func TestKillLosesNothing(t *testing.T) {
 	appendFile(t, second, other)
 	want = append(append(want, moreIDs...), otherIDs...)
 
-	out.Write([]byte("\n==== restart after SIGKILL ====\n"))
+	_, _ = out.Write([]byte("\n==== restart after SIGKILL ====\n"))
 	c = startCollector(t, bin, cfg, out)
 	waitDistinct(t, sink, c, n+m+k)
 	time.Sleep(settleTime)
@@ -536,7 +509,7 @@ func TestGracefulStopMidStream(t *testing.T) {
 			appendFile(t, filepath.Join(dataDir, "trail-b.json"), other)
 			want = append(want, otherIDs...)
 
-			out.Write([]byte("\n==== restart ====\n"))
+			_, _ = out.Write([]byte("\n==== restart ====\n"))
 			c = startCollector(t, bin, cfg, out)
 			waitDistinct(t, sink, c, n+k)
 			time.Sleep(settleTime)
