@@ -199,10 +199,10 @@ func firewallRule(rv *fastjson.Value, kind fwKind, collName []byte, base schema.
 	if protocols != nil && protocols.Type() == fastjson.TypeArray {
 		arr, _ := protocols.Array()
 		for _, p := range arr {
-			list = addProto(list, normProtocol(jsonx.Bytes(p)))
+			list = addProto(list, schema.NormaliseProtocol(jsonx.Bytes(p)))
 		}
 	} else if b := jsonx.Bytes(protocols); len(b) > 0 {
-		list = addProto(list, normProtocol(b))
+		list = addProto(list, schema.NormaliseProtocol(b))
 	}
 	for _, p := range list {
 		if p == schema.ProtocolAll {

@@ -130,7 +130,7 @@ func nsgRule(p *fastjson.Value, name []byte) (schema.NetworkRule, bool) {
 		return r, false
 	}
 	r.RuleID = string(name)
-	r.Protocol = normProtocol(jsonx.Bytes(protocol))
+	r.Protocol = schema.NormaliseProtocol(jsonx.Bytes(protocol))
 	r.Action = normAction(jsonx.Bytes(access))
 	r.Direction = normDirection(jsonx.Bytes(direction))
 	if n, ok := jsonx.Int(priority); ok {
@@ -175,29 +175,6 @@ func hasPorts(protocol string) bool {
 		return false
 	}
 	return true
-}
-
-func normProtocol(b []byte) string {
-	b = jsonx.TrimSpace(b)
-	switch {
-	case len(b) == 0:
-		return ""
-	case jsonx.EqualFold(b, "*"), jsonx.EqualFold(b, "any"), jsonx.EqualFold(b, "all"):
-		return schema.ProtocolAll
-	case jsonx.EqualFold(b, "tcp"):
-		return "tcp"
-	case jsonx.EqualFold(b, "udp"):
-		return "udp"
-	case jsonx.EqualFold(b, "icmp"):
-		return "icmp"
-	case jsonx.EqualFold(b, "icmpv6"):
-		return "icmpv6"
-	case jsonx.EqualFold(b, "esp"):
-		return "esp"
-	case jsonx.EqualFold(b, "ah"):
-		return "ah"
-	}
-	return lowerString(b)
 }
 
 func normAction(b []byte) string {

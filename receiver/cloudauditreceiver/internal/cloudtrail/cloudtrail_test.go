@@ -500,7 +500,7 @@ func TestParseTime(t *testing.T) {
 func TestProtocolAndPorts(t *testing.T) {
 	for in, want := range map[string]string{
 		`"-1"`: "all", `-1`: "all", `"6"`: "tcp", `17`: "udp", `"1"`: "icmp", `58`: "icmpv6",
-		`"TCP"`: "tcp", `"50"`: "50", `"gre"`: "gre", `"all"`: "all", `null`: "", `"999"`: "",
+		`"TCP"`: "tcp", `"50"`: "esp", `"gre"`: "gre", `"all"`: "all", `null`: "", `"999"`: "999",
 	} {
 		assert.Equal(t, want, protocolOf(fastjson.MustParse(in)), in)
 	}

@@ -43,7 +43,7 @@ func TestNetworkRuleShapes(t *testing.T) {
 					`"responseElements":null,"errorCode":"Client.DryRunOperation","errorMessage":"Request would have succeeded, but DryRun flag is set."`),
 			resource: "sg-0b1c2d3e4f5a6b7c8", change: schema.ChangeAdd,
 			rules: []map[string]any{
-				rule(in, ok, "50", nil, l("198.51.100.0/24"), nil),
+				rule(in, ok, "esp", nil, l("198.51.100.0/24"), nil),
 				rule(in, ok, "all", all, l("sg-0c1d2e3f4a5b6c7d8"), nil),
 				rule(in, ok, "icmp", nil, l("0.0.0.0/0"), nil, schema.RuleDescription, "ping"),
 			},

@@ -1,8 +1,6 @@
 package cloudtrail
 
 import (
-	"strconv"
-
 	"github.com/valyala/fastjson"
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
@@ -17,51 +15,9 @@ func protocolOf(v *fastjson.Value) string {
 		return ""
 	}
 	if n, ok := jsonx.Int(v); ok {
-		return protocolNumber(n)
+		return schema.ProtocolNumber(n)
 	}
-	b := jsonx.Bytes(v)
-	switch {
-	case len(b) == 0:
-		return ""
-	case jsonx.EqualFold(b, "tcp"):
-		return "tcp"
-	case jsonx.EqualFold(b, "udp"):
-		return "udp"
-	case jsonx.EqualFold(b, "icmp"):
-		return "icmp"
-	case jsonx.EqualFold(b, "icmpv6"), jsonx.EqualFold(b, "icmp6"), jsonx.EqualFold(b, "ipv6-icmp"):
-		return "icmpv6"
-	case jsonx.EqualFold(b, "all"), jsonx.EqualFold(b, "any"), jsonx.View(b) == "*":
-		return schema.ProtocolAll
-	}
-	// An unknown protocol name is kept as the producer wrote it, lower-cased.
-	out := make([]byte, len(b))
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		out[i] = c
-	}
-	return string(out)
-}
-
-func protocolNumber(n int64) string {
-	switch n {
-	case -1:
-		return schema.ProtocolAll
-	case 6:
-		return "tcp"
-	case 17:
-		return "udp"
-	case 1:
-		return "icmp"
-	case 58:
-		return "icmpv6"
-	}
-	if n < 0 || n > 255 {
-		return ""
-	}
-	return strconv.FormatInt(n, 10)
+	return schema.NormaliseProtocol(jsonx.Bytes(v))
 }
 
 // portRanges returns the normalised port list for a protocol and the from/to fields.

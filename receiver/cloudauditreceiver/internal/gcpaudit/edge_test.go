@@ -49,7 +49,7 @@ func TestRuleEdgeCases(t *testing.T) {
 				{Direction: "ingress", Action: "allow", Protocol: "icmp", Ports: []string{},
 					Sources: []string{"tag:bastion", "serviceAccount:ops@example-prod-123456.iam.gserviceaccount.com"}, Dests: []string{},
 					Priority: 1000, HasPriority: true, RuleID: "tagged", HasDisabled: true},
-				{Direction: "ingress", Action: "allow", Protocol: "47", Ports: []string{},
+				{Direction: "ingress", Action: "allow", Protocol: "gre", Ports: []string{},
 					Sources: []string{"tag:bastion", "serviceAccount:ops@example-prod-123456.iam.gserviceaccount.com"}, Dests: []string{},
 					Priority: 1000, HasPriority: true, RuleID: "tagged", HasDisabled: true},
 			},

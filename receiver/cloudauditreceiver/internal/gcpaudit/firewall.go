@@ -1,8 +1,6 @@
 package gcpaudit
 
 import (
-	"strconv"
-
 	"github.com/valyala/fastjson"
 
 	"github.com/cloudwarden/cloudwarden/internal/schema"
@@ -196,48 +194,21 @@ func protocolRule(base schema.NetworkRule, action string, entry *fastjson.Value)
 	return r
 }
 
-// protocolNames are the protocols the firewall APIs accept by name, with their IANA
-// numbers; ported says whether rules of that protocol carry ports.
-var protocolNames = [...]struct {
-	name   string
-	number int64
-	ported bool
-}{
-	{"tcp", 6, true}, {"udp", 17, true}, {"sctp", 132, true},
-	{"icmp", 1, false}, {"icmpv6", 58, false}, {"ipv6-icmp", 58, false},
-	{"esp", 50, false}, {"ah", 51, false}, {"ipip", 4, false},
-}
-
-// normaliseProtocol lower-cases the protocol, names the well-known numbers, and says
-// whether the protocol has ports. An empty protocol is treated as "all" (the API
-// requires one; a missing value cannot narrow the rule).
+// normaliseProtocol names the protocol (schema.NormaliseProtocol) and says whether it
+// has ports. An empty protocol is treated as "all" (the API requires one; a missing
+// value cannot narrow the rule).
 func normaliseProtocol(p []byte) (string, bool) {
-	if len(p) == 0 || jsonx.EqualFold(p, "all") {
+	if len(p) == 0 {
 		return schema.ProtocolAll, false
 	}
-	if n, ok := jsonx.ParseInt(p); ok {
-		return protocolNumber(n)
-	}
-	for _, pn := range protocolNames {
-		if jsonx.EqualFold(p, pn.name) {
-			return protocolNumber(pn.number) // "ipv6-icmp" is named "icmpv6"
-		}
-	}
-	return string(p), false
+	name := schema.NormaliseProtocol(p)
+	return name, schema.ProtocolHasPorts(name)
 }
 
-// protocolNumber names an IANA protocol number where the schema has a name for it;
-// other numbers stay numeric text.
+// protocolNumber names an IANA protocol number and says whether it has ports.
 func protocolNumber(n int64) (string, bool) {
-	if n == -1 {
-		return schema.ProtocolAll, false
-	}
-	for _, pn := range protocolNames {
-		if pn.number == n { // the first entry of a number is its schema name
-			return pn.name, pn.ported
-		}
-	}
-	return strconv.FormatInt(n, 10), false
+	name := schema.ProtocolNumber(n)
+	return name, schema.ProtocolHasPorts(name)
 }
 
 // portRanges parses a ports list; a missing or empty list means every port.
