@@ -228,7 +228,13 @@ func (d *Detector) learn(g *groupState, prev, advanced int64) {
 	} else {
 		g.actions.Update(float64(w.Total), alpha)
 	}
-	g.flips.Update(float64(w.Bad), alpha)
+	// the same for flips: otherwise an hour of flapping teaches the baseline its own
+	// flips at full weight and the threshold climbs within minutes
+	if w.Bad > 0 && float64(w.Bad) >= d.flipThreshold(g) {
+		g.flips.UpdateWeight(float64(w.Bad), alpha/10)
+	} else {
+		g.flips.Update(float64(w.Bad), alpha)
+	}
 	hr := hourOf(prev * d.bucketNs)
 	g.hourly[hr] += float32(d.cfg.HourlyAlpha) * (float32(w.Total) - g.hourly[hr])
 	if advanced > 1 {

@@ -251,3 +251,29 @@ func TestValidate(t *testing.T) {
 	c := DefaultConfig()
 	assert.NoError(t, c.Validate())
 }
+
+// An hour of flapping must not teach the flip baseline its own flips: the threshold
+// of the re-alerts stays where it was when the flapping began.
+func TestFlappingIsLearnedSlowly(t *testing.T) {
+	d := newDetector(t, nil)
+	steps := []step{{time.Hour, "out"}, {5 * time.Hour, "in"}}
+	for m := 0; m < 90; m += 3 {
+		dir := "out"
+		if m%6 == 3 {
+			dir = "in"
+		}
+		steps = append(steps, step{6*time.Hour + time.Duration(m)*time.Minute, dir})
+	}
+	var flaps []detection.Finding
+	for _, f := range run(d, "web-asg", steps) {
+		if f.Rule.UUID == "cloudwarden.scaling_churn.flapping" {
+			flaps = append(flaps, f)
+		}
+	}
+	require.Len(t, flaps, 3)
+	for _, f := range flaps {
+		t.Log(f.Reason)
+		assert.Regexp(t, `\(threshold [34]\)\.$`, f.Reason)
+	}
+	assert.Equal(t, detection.SeverityHigh, flaps[2].Severity, flaps[2].Reason)
+}

@@ -84,6 +84,10 @@ type Config struct {
 	// (an on/off attack that never stays up for Sustain windows in a row).
 	Repeat   int `mapstructure:"repeat"`
 	RepeatOf int `mapstructure:"repeat_of"`
+	// Pulse fires when at least Pulse of the last PulseOf windows were anomalous: short
+	// pulses (one minute in three) repeated for half an hour, which Repeat misses.
+	Pulse   int `mapstructure:"pulse"`
+	PulseOf int `mapstructure:"pulse_of"`
 	// Realert is the minimum time between two findings of the same rule and key.
 	Realert  time.Duration  `mapstructure:"realert"`
 	Baseline BaselineConfig `mapstructure:"baseline"`
@@ -121,6 +125,8 @@ func DefaultConfig() Config {
 		Sustain:          3,
 		Repeat:           5,
 		RepeatOf:         10,
+		Pulse:            8,
+		PulseOf:          30,
 		Realert:          15 * time.Minute,
 		Baseline: BaselineConfig{
 			Alpha:       0.01,
@@ -183,6 +189,9 @@ func (c *Config) Validate() error {
 	}
 	if c.RepeatOf < 0 || c.RepeatOf > 32 || c.Repeat < 0 || c.Repeat > c.RepeatOf {
 		errs = append(errs, errors.New("repeat must be between 0 and repeat_of, repeat_of at most 32"))
+	}
+	if c.PulseOf < 0 || c.PulseOf > 32 || c.Pulse < 0 || c.Pulse > c.PulseOf {
+		errs = append(errs, errors.New("pulse must be between 0 and pulse_of, pulse_of at most 32"))
 	}
 	if c.Realert < 0 {
 		errs = append(errs, errors.New("realert must not be negative"))

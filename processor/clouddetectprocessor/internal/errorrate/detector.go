@@ -36,7 +36,8 @@ type keyState struct {
 	service string
 	route   string
 	hist    uint32 // anomalous evaluation windows, newest in bit 0
-	_       uint32
+	// pooled: low-volume windows since the baseline last learned (see pool)
+	pooled uint32
 	// times (ns) of the last finding per rule, for re-alerting
 	lastAnomaly int64
 	lastBurn    [maxBurnPairs]int64
@@ -291,6 +292,9 @@ func (d *Detector) evaluate(s *keyState, prev, now, t int64, out *detection.Find
 		d.evalWindow(s, w, ePrev, t, out)
 		// windows with no items at all count as not anomalous
 		if skipped := eNow - ePrev - 1; skipped > 0 {
+			if s.pooled > 0 {
+				s.pooled += uint32(min(skipped, maxPoolBuckets))
+			}
 			if skipped >= 32 {
 				s.hist = 0
 			} else {

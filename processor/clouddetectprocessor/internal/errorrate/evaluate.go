@@ -21,8 +21,10 @@ import (
 func (d *Detector) evalWindow(s *keyState, w window.Bucket, e, t int64, out *detection.Findings) {
 	if w.Total < d.cfg.MinRequests {
 		s.hist <<= 1
+		d.pool(s, e)
 		return
 	}
+	s.pooled = 0
 	bc := &d.cfg.Baseline
 	r := w.Ratio()
 	b := &s.base
@@ -47,11 +49,10 @@ func (d *Detector) evalWindow(s *keyState, w window.Bucket, e, t int64, out *det
 		return
 	}
 	streak := bits.TrailingZeros32(^s.hist)
-	repeated := 0
-	if d.cfg.RepeatOf > 0 {
-		repeated = bits.OnesCount32(s.hist & (uint32(1<<uint(d.cfg.RepeatOf)) - 1))
-	}
-	if streak < d.cfg.Sustain && (d.cfg.Repeat == 0 || repeated < d.cfg.Repeat) {
+	repeated := lastOnes(s.hist, d.cfg.RepeatOf)
+	pulses := lastOnes(s.hist, d.cfg.PulseOf)
+	if streak < d.cfg.Sustain && (d.cfg.Repeat == 0 || repeated < d.cfg.Repeat) &&
+		(d.cfg.Pulse == 0 || pulses < d.cfg.Pulse) {
 		return
 	}
 	if s.lastAnomaly != 0 && t-s.lastAnomaly < int64(d.cfg.Realert) {
@@ -75,12 +76,65 @@ func (d *Detector) evalWindow(s *keyState, w window.Bucket, e, t int64, out *det
 		Subject:  s.service,
 		Time:     ts(t),
 		Reason: fmt.Sprintf("5xx ratio of %s was %.1f%% (%d of %d requests) in the %s ending %s, "+
-			"against a learned baseline of %.2f%% ± %.2f%% (z=%.1f); anomalous %d windows in a row, %d of the last %d.",
+			"against a learned baseline of %.2f%% ± %.2f%% (z=%.1f); anomalous %d windows in a row, %d of the last %d%s.",
 			s.label(), 100*r, w.Bad, w.Total, d.cfg.EvaluationWindow, end.Format(time.RFC3339),
-			100*p0, 100*math.Sqrt(b.Var), z, streak, repeated, d.cfg.RepeatOf),
+			100*p0, 100*math.Sqrt(b.Var), z, streak, repeated, d.cfg.RepeatOf, d.pulseNote(streak, repeated, pulses)),
 	}
 	d.calendar.Lower(&f)
 	out.Add(f)
+}
+
+// pulseNote names the pulse count when only it made the finding.
+func (d *Detector) pulseNote(streak, repeated, pulses int) string {
+	if streak >= d.cfg.Sustain || (d.cfg.Repeat > 0 && repeated >= d.cfg.Repeat) {
+		return ""
+	}
+	return fmt.Sprintf(", %d of the last %d (repeated pulses)", pulses, d.cfg.PulseOf)
+}
+
+// lastOnes counts the anomalous windows among the newest n of hist.
+func lastOnes(hist uint32, n int) int {
+	if n <= 0 {
+		return 0
+	}
+	if n >= 32 {
+		return bits.OnesCount32(hist)
+	}
+	return bits.OnesCount32(hist & (uint32(1)<<uint(n) - 1))
+}
+
+// maxPoolBuckets bounds pooling to the minute ring (64 buckets, less lateness).
+const maxPoolBuckets = 60
+
+// pool learns the baseline of a low-volume key: consecutive windows below
+// min_requests are pooled (up to an hour) until together they hold min_requests, and
+// the pooled ratio is learned like one window. Without it a service with 20 requests
+// a minute never leaves warm-up, and a flood that lifts it far above the volume gate
+// meets no baseline. Pooled windows are learned, never evaluated: a pool that would
+// be anomalous is learned slowly, like an anomalous window, but raises nothing.
+func (d *Detector) pool(s *keyState, e int64) {
+	eb := d.evalBuckets
+	s.pooled++
+	if int64(s.pooled)*eb > maxPoolBuckets {
+		s.pooled = 1
+	}
+	w := s.fine.Sum(e*eb+eb-1, int(int64(s.pooled)*eb))
+	if w.Total < d.cfg.MinRequests {
+		return
+	}
+	s.pooled = 0
+	bc := &d.cfg.Baseline
+	b := &s.base
+	r := w.Ratio()
+	if b.N >= bc.Warmup {
+		pc := math.Min(math.Max(b.Mean, 1e-3), 0.5)
+		sd := math.Sqrt(b.Var + pc*(1-pc)/float64(w.Total))
+		if r-b.Mean >= bc.MinIncrease && (r-b.Mean)/sd >= bc.Threshold {
+			b.UpdateClipped(r, bc.Alpha/10, bc.Threshold*sd)
+			return
+		}
+	}
+	b.Update(r, bc.Alpha)
 }
 
 // evalBurn checks each burn-rate pair for windows ending with the closed minute prev.

@@ -63,7 +63,7 @@ func (w *Window) compile() (compiled, error) {
 		return c, nil
 	}
 	if w.Duration <= 0 || w.Duration > maxDuration {
-		return c, fmt.Errorf("window %q: cron needs a positive duration of at most %v", w.Name, maxDuration)
+		return c, fmt.Errorf("window %q: cron needs a duration, positive and at most %v", w.Name, maxDuration)
 	}
 	spec, err := parseCron(w.Cron)
 	if err != nil {
