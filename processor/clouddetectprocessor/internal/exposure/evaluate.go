@@ -170,11 +170,11 @@ func (d *Detector) evalRule(c *recCtx, i int, m pcommon.Map) {
 	// action and no protocol. The rest of the rule is what it was when last seen, so a
 	// patch that only widens the sources of "tcp 22" is scored as tcp 22, and one that
 	// only disables a deny rule is a deny rule disabled.
-	partial := prev != nil && c.change == schema.ChangeModify && str(m, schema.RuleAction) == "" &&
+	namesSomeFields := c.change == schema.ChangeModify && str(m, schema.RuleAction) == "" &&
 		protocol == "" && !nonEmptySlice(m, schema.RulePortRanges)
+	partial := namesSomeFields && prev != nil
 	portsText := ""
-	if !partial && c.change == schema.ChangeModify && str(m, schema.RuleAction) == "" &&
-		protocol == "" && !nonEmptySlice(m, schema.RulePortRanges) {
+	if namesSomeFields && prev == nil {
 		// The same partial change on a rule never seen: what it allows is not in the
 		// record. Scored as a wide range of unknown ports, never as "all ports".
 		ports = portEval{risk: riskOtherWide}
