@@ -40,6 +40,9 @@ func Matches(v *fastjson.Value) bool {
 	if v == nil || v.Type() != fastjson.TypeObject {
 		return false
 	}
+	if isLogAnalyticsRow(v) {
+		return true
+	}
 	op := v.Get("operationName")
 	if op == nil {
 		op = v.Get("OperationName")
@@ -57,6 +60,11 @@ func Matches(v *fastjson.Value) bool {
 	}
 	return v.Get("eventDataId") != nil && v.Get("eventTimestamp") != nil ||
 		v.Get("EventDataId") != nil && v.Get("EventTimestamp") != nil
+}
+
+// isLogAnalyticsRow: a row of the AzureActivity table (Log Analytics Data Export).
+func isLogAnalyticsRow(v *fastjson.Value) bool {
+	return v.Get("OperationNameValue") != nil && v.Get("TimeGenerated") != nil
 }
 
 // Decode fills ev from one Activity Log record.

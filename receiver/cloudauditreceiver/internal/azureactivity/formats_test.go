@@ -207,3 +207,43 @@ func jsonEscape(s string) string {
 	}
 	return string(out)
 }
+
+// A row of the Log Analytics AzureActivity table as its Data Export (to Event Hubs or
+// storage) writes it: TimeGenerated, OperationNameValue (OperationName is the display
+// name), ActivityStatusValue, and dynamic columns with the _d suffix.
+func TestDecodeLogAnalyticsRow(t *testing.T) {
+	const rule = "/subscriptions/" + testSub + "/resourceGroups/rg-web/providers/Microsoft.Network/networkSecurityGroups/nsg-web/securityRules/allow-rdp"
+	row := `{"TenantId":"72f988bf-0000-4000-8000-000000000001","SourceSystem":"Azure","TimeGenerated":"2025-03-04T09:12:44.123Z",` +
+		`"CallerIpAddress":"203.0.113.77","CategoryValue":"Administrative","CorrelationId":"corr-la-1",` +
+		`"Authorization_d":{"action":"Microsoft.Network/networkSecurityGroups/securityRules/write","scope":"` + rule + `",` +
+		`"evidence":{"role":"Owner","principalType":"User"}},` +
+		`"Claims_d":{"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn":"erin@contoso.example",` +
+		`"http://schemas.microsoft.com/identity/claims/objectidentifier":"77777777-0000-4000-8000-000000000007","idtyp":"user",` +
+		`"http://schemas.microsoft.com/claims/authnmethodsreferences":"pwd"},` +
+		`"Level":"Informational","OperationName":"Create or Update Security Rule",` +
+		`"OperationNameValue":"MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE",` +
+		`"ActivityStatus":"Succeeded","ActivityStatusValue":"Success","ActivitySubstatusValue":"Created",` +
+		`"Properties_d":{"statusCode":"Created","eventCategory":"Administrative","entity":"` + rule + `",` +
+		`"requestbody":"{\"properties\":{\"protocol\":\"Tcp\",\"sourcePortRange\":\"*\",\"destinationPortRange\":\"3389\",` +
+		`\"sourceAddressPrefix\":\"Internet\",\"destinationAddressPrefix\":\"*\",\"access\":\"Allow\",\"priority\":110,\"direction\":\"Inbound\"}}"},` +
+		`"EventDataId":"e0e0e0e0-0000-4000-8000-0000000000f1","Caller":"erin@contoso.example","SubscriptionId":"` + testSub + `",` +
+		`"ResourceGroup":"RG-WEB","ResourceProviderValue":"MICROSOFT.NETWORK","_ResourceId":"` + rule + `","Type":"AzureActivity"}`
+	v := fastjson.MustParse(row)
+	assert.True(t, Matches(v))
+	ev := decodeBytes(t, []byte(row))
+	assert.Equal(t, time.Date(2025, 3, 4, 9, 12, 44, 123000000, time.UTC), ev.Record.Timestamp().AsTime())
+	assert.Equal(t, "Microsoft.Network", attr(ev, schema.AttrRPCService))
+	assert.Equal(t, "MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE", attr(ev, schema.AttrRPCMethod))
+	assert.Equal(t, schema.OutcomeSuccess, attr(ev, schema.AttrOutcome))
+	assert.Equal(t, "erin@contoso.example", attr(ev, schema.AttrUserID))
+	assert.Equal(t, schema.PrincipalUser, attr(ev, schema.AttrPrincipalType))
+	assert.Equal(t, false, attr(ev, schema.AttrMFA))
+	assert.Equal(t, strs("Owner"), attr(ev, schema.AttrRoles))
+	assert.Equal(t, "203.0.113.77", attr(ev, schema.AttrSourceAddress))
+	assert.Equal(t, schema.ChangeAdd, attr(ev, schema.AttrRuleChange))
+	assert.Equal(t, []any{map[string]any{
+		"direction": "ingress", "action": "allow", "protocol": "tcp",
+		"port_ranges": ports("3389"), "sources": strs("Internet"), "destinations": strs("*"),
+		"priority": int64(110), "rule_id": "allow-rdp",
+	}}, rules(t, ev))
+}

@@ -9,7 +9,9 @@ import (
 // record holds the top-level members of one Activity Log event, found in a single
 // pass over the object whatever their casing. It covers both shapes Azure delivers:
 // the diagnostic-settings export (Event Hub / storage: time, resultType, identity…)
-// and the REST / event schema (eventTimestamp, status{value}, caller, claims…).
+// and the REST / event schema (eventTimestamp, status{value}, caller, claims…), and the
+// columns of the Log Analytics AzureActivity table as its Data Export writes them
+// (TimeGenerated, OperationNameValue, ActivityStatusValue, Properties_d, Claims_d…).
 type record struct {
 	time, eventTimestamp             *fastjson.Value
 	resourceID, resourceURI, id      *fastjson.Value
@@ -21,6 +23,8 @@ type record struct {
 	identity, claims, authorization  *fastjson.Value
 	caller, subscriptionID, location *fastjson.Value
 	properties, resourceProviderName *fastjson.Value
+	// Log Analytics: the operation's name; its OperationName column is the display name.
+	operationNameValue *fastjson.Value
 }
 
 func keep(dst **fastjson.Value, v *fastjson.Value) {
@@ -52,6 +56,8 @@ func (r *record) scan(o *fastjson.Object) {
 			}
 		case 8:
 			switch {
+			case jsonx.EqualFold(k, "claims_d"):
+				keep(&r.claims, v)
 			case jsonx.EqualFold(k, "category"):
 				keep(&r.category, v)
 			case jsonx.EqualFold(k, "identity"):
@@ -82,6 +88,12 @@ func (r *record) scan(o *fastjson.Object) {
 				keep(&r.eventDataID, v)
 			case jsonx.EqualFold(k, "httprequest"):
 				keep(&r.httpRequest, v)
+			case jsonx.EqualFold(k, "_resourceid"):
+				keep(&r.resourceID, v)
+			}
+		case 12:
+			if jsonx.EqualFold(k, "properties_d") {
+				keep(&r.properties, v)
 			}
 		case 13:
 			switch {
@@ -91,6 +103,10 @@ func (r *record) scan(o *fastjson.Object) {
 				keep(&r.correlationID, v)
 			case jsonx.EqualFold(k, "authorization"):
 				keep(&r.authorization, v)
+			case jsonx.EqualFold(k, "timegenerated"):
+				keep(&r.time, v)
+			case jsonx.EqualFold(k, "categoryvalue"):
+				keep(&r.category, v)
 			}
 		case 14:
 			switch {
@@ -105,6 +121,20 @@ func (r *record) scan(o *fastjson.Object) {
 				keep(&r.resultSignature, v)
 			case jsonx.EqualFold(k, "calleripaddress"):
 				keep(&r.callerIP, v)
+			case jsonx.EqualFold(k, "authorization_d"):
+				keep(&r.authorization, v)
+			}
+		case 18:
+			if jsonx.EqualFold(k, "operationnamevalue") {
+				keep(&r.operationNameValue, v)
+			}
+		case 19:
+			if jsonx.EqualFold(k, "activitystatusvalue") {
+				keep(&r.resultType, v)
+			}
+		case 22:
+			if jsonx.EqualFold(k, "activitysubstatusvalue") {
+				keep(&r.subStatus, v)
 			}
 		case 20:
 			if jsonx.EqualFold(k, "resourceprovidername") {
@@ -112,6 +142,9 @@ func (r *record) scan(o *fastjson.Object) {
 			}
 		}
 	})
+	if r.operationNameValue != nil {
+		r.operationName = r.operationNameValue
+	}
 }
 
 // props holds the members of properties that the decoder reads.
