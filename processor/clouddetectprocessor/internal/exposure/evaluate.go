@@ -191,7 +191,10 @@ func (d *Detector) evalRule(c *recCtx, i int, m pcommon.Map) {
 	}
 	opening := !deny && c.change != schema.ChangeRemove && !disabled
 	peer, kind, breadth, viaList := d.bestPeer(c, m, peerKey, opening, dir, &ports, ruleID)
-	if partial && !nonEmptySlice(m, peerKey) {
+	if prev != nil && c.change == schema.ChangeModify && !nonEmptySlice(m, peerKey) {
+		// A patch that leaves the peers alone (GCP `update --rules=tcp:22` sends only
+		// the protocols) keeps the peers the rule had: moving a world-open rule from
+		// 443 to 22 widens exposure.
 		peer, breadth = prev.peerPart(), prev.Breadth
 		kind = peerUnknown
 		switch {
