@@ -25,7 +25,9 @@ func FuzzParseInt(f *testing.F) {
 	})
 }
 
-// FuzzValue runs every reader over arbitrary JSON: no panic, and Int stays in range.
+// FuzzValue runs every reader over arbitrary JSON: no panic; Int of a JSON number stays
+// within ±2^53 (beyond, float64 loses integers), Int of a string is ParseInt's answer
+// (proto3 JSON writes int64 as strings, which are exact at any of their 18 digits).
 func FuzzValue(f *testing.F) {
 	for _, s := range []string{`{"a":"1"}`, `22`, `"true"`, `1e300`, `-0`, `"yes"`, `{"A":{"b":[1]}}`, `null`} {
 		f.Add(s)
@@ -35,8 +37,17 @@ func FuzzValue(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if n, ok := Int(v); ok && (n > maxExact || n < -maxExact) {
-			t.Fatalf("Int(%s) = %d out of range", s, n)
+		n, ok := Int(v)
+		switch v.Type() {
+		case fastjson.TypeNumber:
+			if ok && (n > maxExact || n < -maxExact) {
+				t.Fatalf("Int(%s) = %d out of range", s, n)
+			}
+		case fastjson.TypeString:
+			want, wantOK := ParseInt(v.GetStringBytes())
+			if n != want || ok != wantOK {
+				t.Fatalf("Int(%s) = %d, %v; ParseInt says %d, %v", s, n, ok, want, wantOK)
+			}
 		}
 		Bool(v)
 		Bytes(GetFold(v, "a"))
