@@ -17,7 +17,7 @@ NABSCORE  ?= ../shared/tools/nabscore
 # Every Go source of the module: the distribution is rebuilt when one changes.
 SOURCES := $(shell find . -name '*.go' -not -path './build/*' -not -path './bench/*') go.mod go.sum builder-config.yaml
 
-.PHONY: all build run test fuzz bench lint eval e2e clean
+.PHONY: all build run test race fuzz bench lint eval e2e clean
 
 all: lint test
 
@@ -38,6 +38,10 @@ run: $(DIST_BIN)
 ## test: every unit, component, corpus and scenario test (fuzz seeds included)
 test:
 	$(GO) test -count=1 ./...
+
+## race: every test under the race detector (and checkptr for the unsafe in pdataslab)
+race:
+	$(GO) test -race -count=1 ./...
 
 ## fuzz: each fuzz target for FUZZTIME executions (bounded; used by CI)
 fuzz:
