@@ -376,18 +376,8 @@ func TestRestartNeitherReEmitsNorSkips(t *testing.T) {
 	appendFile(t, second, other)
 	want = append(append(want, moreIDs...), otherIDs...)
 
-	_, _ = out.Write([]byte("\n==== restart ====\n"))
-	c = startCollector(t, bin, cfg, out)
-	waitDistinct(t, sink, c, n+m+k)
-	time.Sleep(settleTime)
-	c.stop(t, syscall.SIGTERM)
-
-	missing, repeated, unknown := sink.check(want)
-	_, total, requests := sink.counts()
-	if len(missing) > 0 || len(repeated) > 0 || len(unknown) > 0 || total != n+m+k {
-		t.Fatalf("want exactly %d records once each; got %d records in %d requests: missing %d %v, repeated %d %v, unknown %d %v\ncollector output:\n%s",
-			n+m+k, total, requests, len(missing), head(missing), len(repeated), head(repeated), len(unknown), head(unknown), out.String())
-	}
+	restartAndDrain(t, bin, cfg, out, sink, "restart", len(want))
+	total, requests := requireExactlyOnce(t, sink, want, out)
 	t.Logf("%d records across a graceful restart, each exactly once (%d requests)", total, requests)
 }
 
@@ -432,11 +422,7 @@ func TestKillLosesNothing(t *testing.T) {
 	appendFile(t, second, other)
 	want = append(append(want, moreIDs...), otherIDs...)
 
-	_, _ = out.Write([]byte("\n==== restart after SIGKILL ====\n"))
-	c = startCollector(t, bin, cfg, out)
-	waitDistinct(t, sink, c, n+m+k)
-	time.Sleep(settleTime)
-	c.stop(t, syscall.SIGTERM)
+	restartAndDrain(t, bin, cfg, out, sink, "restart after SIGKILL", len(want))
 
 	missing, repeated, unknown := sink.check(want)
 	_, total, requests := sink.counts()
@@ -460,6 +446,31 @@ func TestKillLosesNothing(t *testing.T) {
 	t.Logf("killed during request %d (%d distinct / %d records received before the kill, %d in the unacknowledged batch); "+
 		"after the restart all %d event IDs arrived: %d records in %d requests, %d duplicates (%d IDs repeated)",
 		killAt, distinctBefore, totalBefore, len(unacked), n+m+k, total, requests, total-(n+m+k), len(repeated))
+}
+
+// restartAndDrain starts the collector again on the same config and storage, waits
+// until `distinct` event IDs have arrived in all, keeps listening for settleTime (a
+// re-read would have arrived by then), and stops it gracefully.
+func restartAndDrain(t *testing.T, bin, cfg string, out *lockedBuffer, sink *idSink, label string, distinct int) {
+	t.Helper()
+	_, _ = out.Write([]byte("\n==== " + label + " ====\n"))
+	c := startCollector(t, bin, cfg, out)
+	waitDistinct(t, sink, c, distinct)
+	time.Sleep(settleTime)
+	c.stop(t, syscall.SIGTERM)
+}
+
+// requireExactlyOnce fails unless every wanted event ID arrived exactly once and
+// nothing else did; it returns the records and requests received.
+func requireExactlyOnce(t *testing.T, sink *idSink, want []string, out *lockedBuffer) (total, requests int) {
+	t.Helper()
+	missing, repeated, unknown := sink.check(want)
+	_, total, requests = sink.counts()
+	if len(missing) > 0 || len(repeated) > 0 || len(unknown) > 0 || total != len(want) {
+		t.Fatalf("want exactly %d records once each; got %d records in %d requests: missing %d %v, repeated %d %v, unknown %d %v\ncollector output:\n%s",
+			len(want), total, requests, len(missing), head(missing), len(repeated), head(repeated), len(unknown), head(unknown), out.String())
+	}
+	return total, requests
 }
 
 // head keeps failure messages short.
@@ -509,19 +520,9 @@ func TestGracefulStopMidStream(t *testing.T) {
 			appendFile(t, filepath.Join(dataDir, "trail-b.json"), other)
 			want = append(want, otherIDs...)
 
-			_, _ = out.Write([]byte("\n==== restart ====\n"))
-			c = startCollector(t, bin, cfg, out)
-			waitDistinct(t, sink, c, n+k)
-			time.Sleep(settleTime)
-			c.stop(t, syscall.SIGTERM)
-
-			missing, repeated, unknown := sink.check(want)
-			_, total, requests := sink.counts()
+			restartAndDrain(t, bin, cfg, out, sink, "restart", len(want))
+			total, requests := requireExactlyOnce(t, sink, want, out)
 			t.Logf("before the restart %d distinct / %d records; in all %d records in %d requests", distinctBefore, totalBefore, total, requests)
-			if len(missing) > 0 || len(repeated) > 0 || len(unknown) > 0 || total != n+k {
-				t.Fatalf("want exactly %d records once each; got %d: missing %d %v, repeated %d %v, unknown %d %v\ncollector output:\n%s",
-					n+k, total, len(missing), head(missing), len(repeated), head(repeated), len(unknown), head(unknown), out.String())
-			}
 		})
 	}
 }
